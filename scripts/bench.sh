@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Runs the benchmarks that exist and prints their tables (copied into docs/PERFORMANCE.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "## Code size, cortex-m4 -Os (make size)"
+cmake --build --preset cortex-m4 --target size-report | grep -v '^\['
