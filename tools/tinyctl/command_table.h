@@ -9,16 +9,21 @@
 
 namespace tinyctl {
 
+// Adds a command's options to its CLI11 subcommand and the callback that runs it; the callback
+// stores the process exit code in `exit_code`.
+using ConfigureFn = void (*)(CLI::App& command, int& exit_code);
+
 struct CommandInfo {
   std::string_view name;
   std::string_view summary;
-  int arrives_with_issue;  // 0 = available in this build
+  ConfigureFn configure;   // nullptr: not in this build yet
+  int arrives_with_issue;  // which issue delivers a command that is not in this build
 };
 
 std::span<const CommandInfo> Commands();
 
-// Adds every command of the table to `app`; running one that is not in this build sets
-// `exit_code` to kExitUnavailable after saying so on stderr.
+// Adds every command of the table to `app`; running one that is not in this build says so on
+// stderr and sets `exit_code` to kExitUnavailable.
 void RegisterCommands(CLI::App& app, int& exit_code);
 
 // Exit codes: 0 success, 1 the operation failed, 2 bad usage, 3 command not in this build.
