@@ -29,4 +29,5 @@ inline int Finish(const char* suite) {
 
 }  // namespace tc::device_test
 
-#define DEVICE_CHECK(expr) ::tc::device_test::Check(static_cast<bool>(expr), #expr, __FILE__, __LINE__)
+#define DEVICE_CHECK(expr) \
+  ::tc::device_test::Check(static_cast<bool>(expr), #expr, __FILE__, __LINE__)

@@ -54,8 +54,9 @@ bool IsKnownCommand(std::string_view word) {
 int main(int argc, char** argv) {
   CLI::App app{"tinyctl — build, sign, deploy and operate TinyContainer containers", "tinyctl"};
   app.set_version_flag("--version", std::string("tinyctl ") + tinyctl::kVersion);
-  app.footer("Exit codes: 0 ok, 1 operation failed, 2 bad usage, 3 command not in this build.\n"
-             "Run 'tinyctl COMMAND --help' for a command's options.");
+  app.footer(
+      "Exit codes: 0 ok, 1 operation failed, 2 bad usage, 3 command not in this build.\n"
+      "Run 'tinyctl COMMAND --help' for a command's options.");
 
   int exit_code = 0;
   tinyctl::RegisterCommands(app, exit_code);

@@ -74,7 +74,8 @@ size_t FormatToV(std::span<char> out_span, const char* format, va_list args) {
                     : length == 2 ? va_arg(args, long long)
                                   : static_cast<int64_t>(va_arg(args, size_t));
         const bool negative = v < 0;
-        const uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+        const uint64_t magnitude =
+            negative ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
         PutUnsigned(out, magnitude, 10, false, negative, width, pad);
         break;
       }
@@ -91,22 +92,18 @@ size_t FormatToV(std::span<char> out_span, const char* format, va_list args) {
       case 'p':
         out.Put('0');
         out.Put('x');
-        PutUnsigned(out, reinterpret_cast<uintptr_t>(va_arg(args, void*)), 16, false, false, 0, ' ');
+        PutUnsigned(out, reinterpret_cast<uintptr_t>(va_arg(args, void*)), 16, false, false, 0,
+                    ' ');
         break;
-      case 'c':
-        out.Put(static_cast<char>(va_arg(args, int)));
-        break;
+      case 'c': out.Put(static_cast<char>(va_arg(args, int))); break;
       case 's': {
         const char* s = va_arg(args, const char*);
         if (s == nullptr) s = "(null)";
         while (*s != '\0') out.Put(*s++);
         break;
       }
-      case '%':
-        out.Put('%');
-        break;
-      case '\0':
-        return out.Finish();
+      case '%': out.Put('%'); break;
+      case '\0': return out.Finish();
       default:  // unknown conversion: show it verbatim so the mistake is visible
         out.Put('%');
         out.Put(*p);

@@ -1,5 +1,5 @@
-#include "tc/base/result.h"
 #include "tc/base/status.h"
+#include "tc/base/result.h"
 
 #include <gtest/gtest.h>
 

@@ -48,7 +48,10 @@ __attribute__((section(".vectors"), used)) const Handler kVectorTable[16] = {
     HardFault_Handler,  // MemManage
     HardFault_Handler,  // BusFault
     HardFault_Handler,  // UsageFault
-    nullptr, nullptr, nullptr, nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
     Default_Handler,  // SVCall
     Default_Handler,  // DebugMonitor
     nullptr,

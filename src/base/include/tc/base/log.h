@@ -24,7 +24,8 @@ void SetSink(Sink* sink);
 void SetLevel(Level threshold);
 Level GetLevel();
 
-void Write(Level level, const char* module, const char* format, ...) __attribute__((format(printf, 3, 4)));
+void Write(Level level, const char* module, const char* format, ...)
+    __attribute__((format(printf, 3, 4)));
 
 }  // namespace tc::log
 

@@ -18,7 +18,8 @@ class [[nodiscard]] Result {
   Result(T&& value) : status_() { new (&value_) T(std::move(value)); }
   // An error Result; passing an OK status is a programming error and becomes kInternal.
   Result(Status status)
-      : status_(status.ok() ? Status(ErrorCode::kInternal, "Result built from OK status") : status) {}
+      : status_(status.ok() ? Status(ErrorCode::kInternal, "Result built from OK status")
+                            : status) {}
 
   Result(const Result& other) : status_(other.status_) {
     if (ok()) new (&value_) T(other.value_);

@@ -63,8 +63,8 @@ class [[nodiscard]] Status {
 }  // namespace tc
 
 // Propagates a non-OK Status from an expression that yields a Status.
-#define TC_RETURN_IF_ERROR(expr)            \
-  do {                                      \
-    ::tc::Status tc_status_ = (expr);       \
+#define TC_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::tc::Status tc_status_ = (expr);        \
     if (!tc_status_.ok()) return tc_status_; \
   } while (0)

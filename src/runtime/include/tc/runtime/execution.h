@@ -28,8 +28,8 @@ enum class TrapReason : uint8_t {
   kInvalidConversion,
   kCallStackExhausted,
   kValueStackExhausted,
-  kHostFault,      // a host function reported a fault in how it was called
-  kInvalidHelper,  // eBPF: a helper id that the embedder does not provide
+  kHostFault,           // a host function reported a fault in how it was called
+  kInvalidHelper,       // eBPF: a helper id that the embedder does not provide
   kMemoryAccessDenied,  // eBPF: an address outside every allowed region
 };
 
