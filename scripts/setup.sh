@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   # host toolchain and test frameworks
-  build-essential cmake ninja-build pkg-config git
+  build-essential cmake ninja-build pkg-config git clang-format-14
   clang-14 lld-14 llvm-14 libclang-rt-14-dev libfuzzer-14-dev
   libgtest-dev libgmock-dev libbenchmark-dev valgrind
   # host-tool libraries
