@@ -10,6 +10,7 @@ namespace tc::crypto {
 namespace {
 
 using testing::Hex;
+using Bytes = std::vector<uint8_t>;
 
 struct Rfc8032Vector {
   const char* name;
@@ -152,6 +153,22 @@ TEST(Ed25519VectorsTest, SpecificErrorsForEachRule) {
   // y = 2: no x satisfies the curve equation.
   key = Hex("0200000000000000000000000000000000000000000000000000000000000000");
   EXPECT_EQ(Ed25519Verify(key, v.message, v.signature).code(), ErrorCode::kMalformed);
+  // y + p for every y < 19 that is on the curve: the same point as y, in a non-canonical encoding.
+  int on_curve = 0;
+  for (uint8_t y = 2; y < 19; ++y) {
+    Bytes canonical(32, 0);
+    canonical[0] = y;
+    Status decoded = Ed25519Verify(canonical, v.message, v.signature);
+    if (decoded.code() == ErrorCode::kMalformed) continue;
+    ++on_curve;
+    Bytes non_canonical(32, 0xff);
+    non_canonical[0] = static_cast<uint8_t>(0xed + y);
+    non_canonical[31] = 0x7f;
+    Status s2 = Ed25519Verify(non_canonical, v.message, v.signature);
+    EXPECT_EQ(s2.code(), ErrorCode::kMalformed);
+    EXPECT_STREQ(s2.message(), "Ed25519 public key is not canonical (y >= p)");
+  }
+  EXPECT_GT(on_curve, 0);
   // The identity (0, 1) as the public key.
   key = Hex("0100000000000000000000000000000000000000000000000000000000000000");
   EXPECT_EQ(Ed25519Verify(key, v.message, v.signature).code(), ErrorCode::kInvalid);
