@@ -28,14 +28,18 @@ void ToCached(CachedPoint& r, const Point& p) {
   FeAdd(r.z2, p.z, p.z);
 }
 
-// RFC 8032 §5.1.4 addition.
-void PointAdd(Point& r, const Point& p, const CachedPoint& q) {
+// RFC 8032 §5.1.4 addition, r = p + q, or r = p - q when `subtract` (-q swaps Y+X with Y-X and
+// negates T). T of the result is only computed when the next operation is an addition: doubling
+// does not read it.
+void PointAdd(Point& r, const Point& p, const CachedPoint& q, bool subtract = false,
+              bool need_t = true) {
   Fe a, b, c, d, e, f, g, h;
   FeSub(a, p.y, p.x);
-  FeMul(a, a, q.y_minus_x);
+  FeMul(a, a, subtract ? q.y_plus_x : q.y_minus_x);
   FeAdd(b, p.y, p.x);
-  FeMul(b, b, q.y_plus_x);
+  FeMul(b, b, subtract ? q.y_minus_x : q.y_plus_x);
   FeMul(c, p.t, q.t2d);
+  if (subtract) FeNeg(c, c);
   FeMul(d, p.z, q.z2);
   FeSub(e, b, a);
   FeSub(f, d, c);
@@ -43,12 +47,12 @@ void PointAdd(Point& r, const Point& p, const CachedPoint& q) {
   FeAdd(h, b, a);
   FeMul(r.x, e, f);
   FeMul(r.y, g, h);
-  FeMul(r.t, e, h);
+  if (need_t) FeMul(r.t, e, h);
   FeMul(r.z, f, g);
 }
 
-// RFC 8032 §5.1.4 doubling.
-void PointDouble(Point& r, const Point& p) {
+// RFC 8032 §5.1.4 doubling (reads X, Y, Z only).
+void PointDouble(Point& r, const Point& p, bool need_t = true) {
   Fe a, b, c, e, f, g, h;
   FeSquare(a, p.x);
   FeSquare(b, p.y);
@@ -62,11 +66,59 @@ void PointDouble(Point& r, const Point& p) {
   FeAdd(f, c, g);
   FeMul(r.x, e, f);
   FeMul(r.y, g, h);
-  FeMul(r.t, e, h);
+  if (need_t) FeMul(r.t, e, h);
   FeMul(r.z, f, g);
 }
 
-int ScalarBit(const uint8_t* scalar, int bit) { return (scalar[bit >> 3] >> (bit & 7)) & 1; }
+constexpr int kWindow = 4;                      // wNAF width
+constexpr int kOddMultiples = 1 << (kWindow - 2);  // P, 3P, 5P, 7P
+
+// Width-4 non-adjacent form: digits in {0, +-1, +-3, +-5, +-7}, at most one non-zero digit in any
+// four consecutive positions, so a 253-bit scalar costs about 51 additions instead of 126.
+void ComputeWnaf(int8_t* digits, const uint8_t* scalar) {
+  uint32_t k[9];
+  LoadWords(k, scalar);
+  k[8] = 0;
+  for (int i = 0; i < 256; ++i) {
+    int digit = 0;
+    if ((k[0] & 1) != 0) {
+      digit = static_cast<int>(k[0] & ((1u << kWindow) - 1));
+      if (digit >= (1 << (kWindow - 1))) digit -= 1 << kWindow;
+      // k -= digit: a positive digit just clears the low window bits, a negative one adds.
+      if (digit > 0) {
+        k[0] -= static_cast<uint32_t>(digit);
+      } else {
+        uint32_t carry = static_cast<uint32_t>(-digit);
+        for (int w = 0; w < 9 && carry != 0; ++w) {
+          k[w] += carry;
+          carry = k[w] < carry ? 1 : 0;
+        }
+      }
+    }
+    digits[i] = static_cast<int8_t>(digit);
+    for (int w = 0; w < 9; ++w) k[w] = (k[w] >> 1) | (w < 8 ? k[w + 1] << 31 : 0);
+  }
+}
+
+// table[i] = (2i + 1) p.
+void OddMultiples(CachedPoint* table, const Point& p) {
+  CachedPoint twice;
+  Point q;
+  PointDouble(q, p);
+  ToCached(twice, q);
+  q = p;
+  ToCached(table[0], q);
+  for (int i = 1; i < kOddMultiples; ++i) {
+    PointAdd(q, q, twice);
+    ToCached(table[i], q);
+  }
+}
+
+// r += digit * table entry (digit odd or zero).
+void AddDigit(Point& r, const CachedPoint* table, int digit, bool need_t) {
+  if (digit > 0) PointAdd(r, r, table[digit / 2], false, need_t);
+  if (digit < 0) PointAdd(r, r, table[-digit / 2], true, need_t);
+}
 
 }  // namespace
 
@@ -129,21 +181,24 @@ bool PointHasSmallOrder(const Point& p) {
 }
 
 void DoubleScalarMulBase(Point& r, const uint8_t* a, const uint8_t* b, const Point& p) {
-  // Shamir's trick: one shared doubling chain, adding B, p or B + p as the bit pair says.
+  // Straus: one shared doubling chain, adding table entries where either wNAF digit is non-zero.
+  int8_t digits_a[256], digits_b[256];
+  ComputeWnaf(digits_a, a);
+  ComputeWnaf(digits_b, b);
   Point base = {kBaseX, kBaseY, kOne, {}};
   FeMul(base.t, kBaseX, kBaseY);
-  CachedPoint table[3];
-  ToCached(table[0], base);
-  ToCached(table[1], p);
-  Point sum;
-  PointAdd(sum, base, table[1]);
-  ToCached(table[2], sum);
+  CachedPoint table_a[kOddMultiples], table_b[kOddMultiples];
+  OddMultiples(table_a, base);
+  OddMultiples(table_b, p);
 
   r = {{}, kOne, kOne, {}};
-  for (int bit = 255; bit >= 0; --bit) {
-    PointDouble(r, r);
-    int index = ScalarBit(a, bit) | (ScalarBit(b, bit) << 1);
-    if (index != 0) PointAdd(r, r, table[index - 1]);
+  int top = 255;
+  while (top >= 0 && digits_a[top] == 0 && digits_b[top] == 0) --top;
+  for (int i = top; i >= 0; --i) {
+    bool adds = digits_a[i] != 0 || digits_b[i] != 0;
+    PointDouble(r, r, adds);
+    AddDigit(r, table_a, digits_a[i], digits_b[i] != 0);
+    AddDigit(r, table_b, digits_b[i], false);
   }
 }
 

@@ -66,29 +66,77 @@ void FeNeg(Fe& r, const Fe& a) {
   FeSub(r, zero, a);
 }
 
-void FeMul(Fe& r, const Fe& a, const Fe& b) {
-  // Schoolbook 256x256 -> 512 bits; each step fits 64 bits: (2^32-1)^2 + 2 (2^32-1) = 2^64 - 1.
-  uint32_t t[16] = {};
-  for (int i = 0; i < 8; ++i) {
-    uint64_t acc = 0;
-    for (int j = 0; j < 8; ++j) {
-      acc += uint64_t{a.w[i]} * b.w[j] + t[i + j];
-      t[i + j] = static_cast<uint32_t>(acc);
-      acc >>= 32;
-    }
-    t[i + 8] = static_cast<uint32_t>(acc);
-  }
-  // Fold the high half: 2^256 = 38 (mod p).
-  uint64_t acc = 0;
-  for (int i = 0; i < 8; ++i) {
-    acc += t[i] + uint64_t{38} * t[i + 8];
-    r.w[i] = static_cast<uint32_t>(acc);
-    acc >>= 32;
-  }
-  FoldCarry(r, static_cast<uint32_t>(acc));
+namespace {
+
+// hi:lo = a * b + c + d, which never overflows 64 bits. One UMAAL instruction on Armv7E-M.
+inline uint64_t MulAddAdd(uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
+#if defined(__ARM_FEATURE_DSP)
+  __asm__("umaal %0, %1, %2, %3" : "+r"(c), "+r"(d) : "r"(a), "r"(b));
+  return (uint64_t{d} << 32) | c;
+#else
+  return uint64_t{a} * b + c + d;
+#endif
 }
 
-void FeSquare(Fe& r, const Fe& a) { FeMul(r, a, a); }
+// r = t mod p (loosely) for a 512-bit t: fold the high half, 2^256 = 38 (mod p).
+void Reduce(Fe& r, const uint32_t* t) {
+  uint32_t carry = 0;
+  for (int i = 0; i < 8; ++i) {
+    uint64_t acc = MulAddAdd(t[i + 8], 38, t[i], carry);
+    r.w[i] = static_cast<uint32_t>(acc);
+    carry = static_cast<uint32_t>(acc >> 32);
+  }
+  FoldCarry(r, carry);
+}
+
+}  // namespace
+
+void FeMul(Fe& r, const Fe& a, const Fe& b) {
+  // Schoolbook 256x256 -> 512 bits, row by row.
+  uint32_t t[16];
+  for (int i = 0; i < 8; ++i) t[i] = 0;
+  for (int i = 0; i < 8; ++i) {
+    uint32_t carry = 0;
+    for (int j = 0; j < 8; ++j) {
+      uint64_t acc = MulAddAdd(a.w[i], b.w[j], t[i + j], carry);
+      t[i + j] = static_cast<uint32_t>(acc);
+      carry = static_cast<uint32_t>(acc >> 32);
+    }
+    t[i + 8] = carry;
+  }
+  Reduce(r, t);
+}
+
+void FeSquare(Fe& r, const Fe& a) {
+  // The 28 cross products a[i] a[j] (i < j) once, doubled, plus the 8 squares: 36 products
+  // instead of 64. Squarings are about 40% of all field multiplications in a verification.
+  uint32_t t[16];
+  for (int i = 0; i < 16; ++i) t[i] = 0;
+  for (int i = 0; i < 7; ++i) {
+    uint32_t carry = 0;
+    for (int j = i + 1; j < 8; ++j) {
+      uint64_t acc = MulAddAdd(a.w[i], a.w[j], t[i + j], carry);
+      t[i + j] = static_cast<uint32_t>(acc);
+      carry = static_cast<uint32_t>(acc >> 32);
+    }
+    t[i + 8] = carry;
+  }
+  uint32_t top = 0;
+  for (int i = 0; i < 16; ++i) {
+    uint32_t next = t[i] >> 31;
+    t[i] = (t[i] << 1) | top;
+    top = next;
+  }
+  uint32_t carry = 0;
+  for (int i = 0; i < 8; ++i) {
+    uint64_t square = MulAddAdd(a.w[i], a.w[i], t[2 * i], carry);
+    t[2 * i] = static_cast<uint32_t>(square);
+    uint64_t high = uint64_t{t[2 * i + 1]} + (square >> 32);
+    t[2 * i + 1] = static_cast<uint32_t>(high);
+    carry = static_cast<uint32_t>(high >> 32);
+  }
+  Reduce(r, t);
+}
 
 void FeFreeze(Fe& a) {
   // a < 2^256 = 2p + 38, so at most two subtractions of p reach the canonical value.
