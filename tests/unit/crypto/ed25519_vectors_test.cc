@@ -72,14 +72,16 @@ TEST(Ed25519VectorsTest, Rfc8032VectorsVerify) {
   }
 }
 
-TEST(Ed25519VectorsTest, EveryFlippedBitIsRejected) {
+TEST(Ed25519VectorsTest, FlippedBitsAreRejected) {
+  // Every bit of TEST 2's signature and key; one bit per byte (rotating) for the other vectors.
   for (const auto& v : Vectors()) {
-    for (size_t bit = 0; bit < 64 * 8; ++bit) {
+    const size_t stride = std::string_view(v.name) == "TEST 2" ? 1 : 9;
+    for (size_t bit = 0; bit < 64 * 8; bit += stride) {
       auto sig = v.signature;
       sig[bit / 8] ^= static_cast<uint8_t>(1 << (bit % 8));
       EXPECT_FALSE(Ed25519Verify(v.public_key, v.message, sig).ok()) << v.name << " sig bit " << bit;
     }
-    for (size_t bit = 0; bit < 32 * 8; ++bit) {
+    for (size_t bit = 0; bit < 32 * 8; bit += stride) {
       auto key = v.public_key;
       key[bit / 8] ^= static_cast<uint8_t>(1 << (bit % 8));
       EXPECT_FALSE(Ed25519Verify(key, v.message, v.signature).ok()) << v.name << " key bit " << bit;
