@@ -9,3 +9,4 @@ cmake --build --preset cortex-m4 --target size-report | grep -v '^\['
 echo
 echo "## Crypto (bench/crypto/run.sh)"
 bench/crypto/run.sh build/host-release/bench/crypto/crypto_bench
+bench/crypto/qemu_count.sh build/cortex-m4
