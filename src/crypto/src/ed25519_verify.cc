@@ -56,7 +56,9 @@ Status Ed25519Verifier::Finish() {
   uint8_t r_encoded[32];
   internal::PointEncode(r_encoded, r);
   uint8_t diff = 0;
-  for (size_t i = 0; i < 32; ++i) diff = static_cast<uint8_t>(diff | (r_encoded[i] ^ signature_[i]));
+  for (size_t i = 0; i < 32; ++i) {
+    diff = static_cast<uint8_t>(diff | (r_encoded[i] ^ signature_[i]));
+  }
   if (diff != 0) return Status(ErrorCode::kIntegrityError, "Ed25519 signature does not match", 0);
   // R equals the computed point; libsodium also refuses it when it is a small-order point.
   if (internal::PointHasSmallOrder(r)) {

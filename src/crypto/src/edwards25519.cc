@@ -7,8 +7,8 @@ constexpr Fe kD = {{0x135978a3, 0x75eb4dca, 0x4141d8ab, 0x00700a4d, 0x7779e898, 
                     0x2b6ffe73, 0x52036cee}};
 constexpr Fe k2D = {{0x26b2f159, 0xebd69b94, 0x8283b156, 0x00e0149a, 0xeef3d130, 0x198e80f2,
                      0x56dffce7, 0x2406d9dc}};
-constexpr Fe kSqrtMinus1 = {{0x4a0ea0b0, 0xc4ee1b27, 0xad2fe478, 0x2f431806, 0x3dfbd7a7,
-                             0x2b4d0099, 0x4fc1df0b, 0x2b832480}};
+constexpr Fe kSqrtMinus1 = {{0x4a0ea0b0, 0xc4ee1b27, 0xad2fe478, 0x2f431806, 0x3dfbd7a7, 0x2b4d0099,
+                             0x4fc1df0b, 0x2b832480}};
 constexpr Fe kOne = {{1, 0, 0, 0, 0, 0, 0, 0}};
 // The base point B (RFC 8032 §5.1): y = 4/5, x even.
 constexpr Fe kBaseX = {{0x8f25d51a, 0xc9562d60, 0x9525a7b2, 0x692cc760, 0xfdd6dc5c, 0xc0a4e231,
@@ -70,7 +70,7 @@ void PointDouble(Point& r, const Point& p, bool need_t = true) {
   FeMul(r.z, f, g);
 }
 
-constexpr int kWindow = 4;                      // wNAF width
+constexpr int kWindow = 4;                         // wNAF width
 constexpr int kOddMultiples = 1 << (kWindow - 2);  // P, 3P, 5P, 7P
 
 // Width-4 non-adjacent form: digits in {0, +-1, +-3, +-5, +-7}, at most one non-zero digit in any

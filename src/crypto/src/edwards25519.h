@@ -23,7 +23,8 @@ void PointEncode(uint8_t* bytes, const Point& p);
 void PointNegate(Point& r, const Point& p);
 // True when 8p is the identity, i.e. p lies in the torsion subgroup of order dividing 8.
 bool PointHasSmallOrder(const Point& p);
-// r = [a]B + [b]p for 256-bit little-endian scalars a and b (variable time: all inputs public).
+// r = [a]B + [b]p for 32-byte little-endian scalars a, b below 2^253 (in verification both are
+// below L). Variable time: all inputs are public.
 void DoubleScalarMulBase(Point& r, const uint8_t* a, const uint8_t* b, const Point& p);
 
 }  // namespace tc::crypto::internal

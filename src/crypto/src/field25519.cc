@@ -184,27 +184,27 @@ void FePow22523(Fe& r, const Fe& z) {
   // k = 250; then 2^252 - 3 = (2^250 - 1) * 4 + 1. 251 squarings and 11 multiplications.
   Fe z3, z15, z31, z2_10, z2_20, z2_50, z2_100, t;
   FeSquare(t, z);
-  FeMul(z3, t, z);            // 2^2 - 1
+  FeMul(z3, t, z);  // 2^2 - 1
   SquareTimes(t, z3, 2);
-  FeMul(z15, t, z3);          // 2^4 - 1
+  FeMul(z15, t, z3);  // 2^4 - 1
   FeSquare(t, z15);
-  FeMul(z31, t, z);           // 2^5 - 1
+  FeMul(z31, t, z);  // 2^5 - 1
   SquareTimes(t, z31, 5);
-  FeMul(z2_10, t, z31);       // 2^10 - 1
+  FeMul(z2_10, t, z31);  // 2^10 - 1
   SquareTimes(t, z2_10, 10);
-  FeMul(z2_20, t, z2_10);     // 2^20 - 1
+  FeMul(z2_20, t, z2_10);  // 2^20 - 1
   SquareTimes(t, z2_20, 20);
-  FeMul(t, t, z2_20);         // 2^40 - 1
+  FeMul(t, t, z2_20);  // 2^40 - 1
   SquareTimes(t, t, 10);
-  FeMul(z2_50, t, z2_10);     // 2^50 - 1
+  FeMul(z2_50, t, z2_10);  // 2^50 - 1
   SquareTimes(t, z2_50, 50);
-  FeMul(z2_100, t, z2_50);    // 2^100 - 1
+  FeMul(z2_100, t, z2_50);  // 2^100 - 1
   SquareTimes(t, z2_100, 100);
-  FeMul(t, t, z2_100);        // 2^200 - 1
+  FeMul(t, t, z2_100);  // 2^200 - 1
   SquareTimes(t, t, 50);
-  FeMul(t, t, z2_50);         // 2^250 - 1
+  FeMul(t, t, z2_50);  // 2^250 - 1
   SquareTimes(t, t, 2);
-  FeMul(r, t, z);             // 2^252 - 3
+  FeMul(r, t, z);  // 2^252 - 3
 }
 
 void FeInvert(Fe& r, const Fe& z) {

@@ -57,7 +57,8 @@ void Compress(void* state_ptr, const uint8_t* block) {
     uint64_t a = v[0], e = v[4];
     uint64_t t1 = v[7] + (Rotr(e, 14) ^ Rotr(e, 18) ^ Rotr(e, 41)) + ((e & v[5]) ^ (~e & v[6])) +
                   kRoundConstants[i] + w[i & 15];
-    uint64_t t2 = (Rotr(a, 28) ^ Rotr(a, 34) ^ Rotr(a, 39)) + ((a & v[1]) ^ (a & v[2]) ^ (v[1] & v[2]));
+    uint64_t t2 =
+        (Rotr(a, 28) ^ Rotr(a, 34) ^ Rotr(a, 39)) + ((a & v[1]) ^ (a & v[2]) ^ (v[1] & v[2]));
     for (int j = 7; j > 0; --j) v[j] = v[j - 1];
     v[4] += t1;
     v[0] = t1 + t2;

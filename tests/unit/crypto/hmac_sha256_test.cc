@@ -31,7 +31,8 @@ std::vector<Rfc4231Case> Cases() {
        "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b"},
       {std::vector<uint8_t>(20, 0x0c), Bytes("Test With Truncation"),
        "a3b6167473100ee06e0c796c2955552b"},
-      {std::vector<uint8_t>(131, 0xaa), Bytes("Test Using Larger Than Block-Size Key - Hash Key First"),
+      {std::vector<uint8_t>(131, 0xaa),
+       Bytes("Test Using Larger Than Block-Size Key - Hash Key First"),
        "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"},
       {std::vector<uint8_t>(131, 0xaa),
        Bytes("This is a test using a larger than block-size key and a larger than block-size data. "
@@ -66,12 +67,14 @@ TEST(HmacSha256Test, KeyOfExactlyOneBlockIsUsedAsIs) {
   // 64 bytes is not "longer than the block": not hashed, so it differs from the hashed-key MAC.
   std::vector<uint8_t> key(64, 0x42);
   auto hashed_key = Sha256::Hash(key);
-  EXPECT_NE(HmacSha256::Mac(key, Bytes("m")),
-            HmacSha256::Mac(std::vector<uint8_t>(hashed_key.begin(), hashed_key.end()), Bytes("m")));
+  EXPECT_NE(
+      HmacSha256::Mac(key, Bytes("m")),
+      HmacSha256::Mac(std::vector<uint8_t>(hashed_key.begin(), hashed_key.end()), Bytes("m")));
   std::vector<uint8_t> long_key(65, 0x42);
   auto hashed_long = Sha256::Hash(long_key);
-  EXPECT_EQ(HmacSha256::Mac(long_key, Bytes("m")),
-            HmacSha256::Mac(std::vector<uint8_t>(hashed_long.begin(), hashed_long.end()), Bytes("m")));
+  EXPECT_EQ(
+      HmacSha256::Mac(long_key, Bytes("m")),
+      HmacSha256::Mac(std::vector<uint8_t>(hashed_long.begin(), hashed_long.end()), Bytes("m")));
 }
 
 TEST(ConstantTimeTest, EqualOnlyForSameLengthAndContent) {

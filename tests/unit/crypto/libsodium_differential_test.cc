@@ -51,7 +51,8 @@ TEST_F(LibsodiumTest, Sha2AndHmacMatchOnRandomInputs) {
   const int cases = CaseCount();
   for (int i = 0; i < cases; ++i) {
     // Lengths cluster around the padding boundaries half of the time.
-    size_t size = (i % 2 == 0) ? RandomSize(rng, 300) : 55 + RandomSize(rng, 3) + 64 * RandomSize(rng, 2);
+    size_t size =
+        (i % 2 == 0) ? RandomSize(rng, 300) : 55 + RandomSize(rng, 3) + 64 * RandomSize(rng, 2);
     Bytes message = RandomBytes(rng, size);
     Bytes key = RandomBytes(rng, RandomSize(rng, 150));
 
@@ -129,7 +130,8 @@ TEST_F(LibsodiumTest, Ed25519RandomKeysMessagesAndBitFlips) {
 
     if (!message.empty()) {
       Bytes bad_message = message;
-      bad_message[RandomSize(rng, message.size() - 1)] ^= static_cast<uint8_t>(1 << RandomSize(rng, 7));
+      bad_message[RandomSize(rng, message.size() - 1)] ^=
+          static_cast<uint8_t>(1 << RandomSize(rng, 7));
       ExpectSameVerdict(kp.public_key, bad_message, sig, "message bit flip");
     }
   }
