@@ -23,4 +23,5 @@ for hash in sha256 sha512; do
     "$(per_unit $hash-tc 65536 1048576)" "$(per_unit $hash-sodium 65536 1048576)"
 done
 printf '| %-34s | %12s | %12s |\n' "Ed25519 verify (64-byte message)" \
-  "$(per_unit ed25519-tc 1 11)" "$(per_unit ed25519-sodium 1 11)"
+  "$(printf '%.0f' "$(per_unit ed25519-tc 1 11)")" \
+  "$(printf '%.0f' "$(per_unit ed25519-sodium 1 11)")"
