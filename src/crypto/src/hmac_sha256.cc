@@ -53,6 +53,17 @@ Sha256Digest HmacSha256::Final() {
   return outer.Final();
 }
 
+Status HmacSha256::Verify(std::span<const uint8_t> tag) {
+  Sha256Digest computed = Final();
+  if (tag.size() != kTagSize) {
+    return Status(ErrorCode::kInvalidArgument, "HMAC-SHA256 tag must be 32 bytes");
+  }
+  if (!ConstantTimeEqual(computed, tag)) {
+    return Status(ErrorCode::kIntegrityError, "HMAC-SHA256 tag does not match");
+  }
+  return Status::Ok();
+}
+
 Sha256Digest HmacSha256::Mac(std::span<const uint8_t> key, std::span<const uint8_t> data) {
   HmacSha256 hmac(key);
   hmac.Update(data);

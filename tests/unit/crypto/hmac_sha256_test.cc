@@ -77,6 +77,26 @@ TEST(HmacSha256Test, KeyOfExactlyOneBlockIsUsedAsIs) {
       HmacSha256::Mac(std::vector<uint8_t>(hashed_long.begin(), hashed_long.end()), Bytes("m")));
 }
 
+TEST(HmacSha256Test, VerifyAcceptsOnlyTheExactFullTag) {
+  const auto c = Cases()[1];
+  const std::vector<uint8_t> tag = Hex(c.tag);
+  HmacSha256 hmac(c.key);
+  hmac.Update(c.data);
+  EXPECT_TRUE(hmac.Verify(tag).ok());
+  for (size_t bit = 0; bit < tag.size() * 8; ++bit) {
+    std::vector<uint8_t> bad = tag;
+    bad[bit / 8] ^= static_cast<uint8_t>(1 << (bit % 8));
+    hmac.Update(c.data);
+    EXPECT_EQ(hmac.Verify(bad).code(), ErrorCode::kIntegrityError) << bit;
+  }
+  hmac.Update(c.data);
+  EXPECT_EQ(hmac.Verify(std::span<const uint8_t>(tag).first(16)).code(),
+            ErrorCode::kInvalidArgument);
+  // Verify() restarted the MAC each time, so the next message starts clean.
+  hmac.Update(c.data);
+  EXPECT_TRUE(hmac.Verify(tag).ok());
+}
+
 TEST(ConstantTimeTest, EqualOnlyForSameLengthAndContent) {
   std::vector<uint8_t> a = Hex("00112233445566778899");
   EXPECT_TRUE(ConstantTimeEqual(a, a));

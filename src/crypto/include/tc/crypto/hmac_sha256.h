@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <span>
 
+#include "tc/base/status.h"
 #include "tc/crypto/sha256.h"
 
 namespace tc::crypto {
@@ -23,6 +24,9 @@ class HmacSha256 {
   void Update(std::span<const uint8_t> data);
   // Returns the tag of everything passed to Update() and starts a new message under the same key.
   Sha256Digest Final();
+  // Final() compared in constant time with an expected full-length tag: OK, kIntegrityError on a
+  // mismatch, kInvalidArgument when `tag` is not 32 bytes (truncated tags are not supported).
+  Status Verify(std::span<const uint8_t> tag);
 
   static Sha256Digest Mac(std::span<const uint8_t> key, std::span<const uint8_t> data);
 
