@@ -56,6 +56,11 @@ void CheckHmac() {
   const char kData[] = "what do ya want for nothing?";
   DEVICE_CHECK(
       Equals(tc::crypto::HmacSha256::Mac(Text("Jefe", 4), Text(kData, sizeof kData - 1)), kTag));
+  tc::crypto::HmacSha256 hmac(Text("Jefe", 4));
+  hmac.Update(Text(kData, sizeof kData - 1));
+  DEVICE_CHECK(hmac.Verify(kTag).ok());
+  hmac.Update(Text(kData, sizeof kData - 2));
+  DEVICE_CHECK(hmac.Verify(kTag) == tc::ErrorCode::kIntegrityError);
 }
 
 void CheckFieldArithmetic() {
