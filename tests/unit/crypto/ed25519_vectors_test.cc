@@ -204,6 +204,11 @@ TEST(Ed25519VectorsTest, SpecificErrorsForEachRule) {
     EXPECT_STREQ(s2.message(), "Ed25519 public key is not canonical (y >= p)");
   }
   EXPECT_GT(on_curve, 0);
+  // x = 0 with the sign bit set ("negative zero"): not a valid encoding of (0, 1).
+  key = Hex("0100000000000000000000000000000000000000000000000000000000000080");
+  Status negative_zero = Ed25519Verify(key, v.message, v.signature);
+  EXPECT_EQ(negative_zero.code(), ErrorCode::kMalformed);
+  EXPECT_STREQ(negative_zero.message(), "Ed25519 public key is not a curve point");
   // The identity (0, 1) as the public key.
   key = Hex("0100000000000000000000000000000000000000000000000000000000000000");
   EXPECT_EQ(Ed25519Verify(key, v.message, v.signature).code(), ErrorCode::kInvalid);
