@@ -95,8 +95,8 @@ std::vector<Rfc8032Vector> Vectors() {
 }
 
 TEST(Ed25519VectorsTest, Rfc8032VectorsVerify) {
+  ASSERT_EQ(Vectors()[3].message.size(), 1023u);  // TEST 1024's message is 1023 bytes
   for (const auto& v : Vectors()) {
-    ASSERT_EQ(v.message.size(), std::string_view(v.name) == "TEST 1024" ? 1023u : v.message.size());
     Status status = Ed25519Verify(v.public_key, v.message, v.signature);
     EXPECT_TRUE(status.ok()) << v.name << ": " << status.message();
   }
