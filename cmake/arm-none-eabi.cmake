@@ -9,8 +9,6 @@ set(CMAKE_OBJCOPY arm-none-eabi-objcopy)
 set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
 
 set(TC_CPU_FLAGS "-mcpu=cortex-m4 -mthumb -mfloat-abi=soft")
-# -fno-tree-loop-distribute-patterns keeps GCC from turning copy loops into memcpy calls inside
-# the code that implements them.
 set(CMAKE_C_FLAGS_INIT "${TC_CPU_FLAGS} -ffunction-sections -fdata-sections")
 set(CMAKE_CXX_FLAGS_INIT "${TC_CPU_FLAGS} -ffunction-sections -fdata-sections -fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-use-cxa-atexit")
 set(CMAKE_C_FLAGS_MINSIZEREL_INIT "-Os -DNDEBUG")
