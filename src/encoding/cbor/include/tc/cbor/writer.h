@@ -21,6 +21,10 @@ class Writer {
   size_t size() const { return pos_; }
   size_t remaining() const { return buffer_.size() - pos_; }
   std::span<const uint8_t> written() const { return buffer_.first(pos_); }
+  // Drops everything written after the first `size` bytes, e.g. a document that did not fit.
+  void Rewind(size_t size) {
+    if (size < pos_) pos_ = size;
+  }
 
   Status WriteUint(uint64_t value);
   Status WriteInt(int64_t value);
