@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Fuzzes the CBOR reader and the metadata/config-update decoders with libFuzzer (clang-14,
-# ASan + UBSan). Usage: scripts/fuzz-metadata.sh [SECONDS]   (default 60)
-# The corpus starts from the sample metadata and config update; findings land in build/fuzz/.
+# ASan + UBSan). Usage: scripts/fuzz-metadata.sh [SECONDS [OUT_DIR]]   (default 60, build/fuzz)
+# The corpus starts from the sample metadata and config update; findings land in OUT_DIR.
+# CI runs a 5-second smoke version (ctest: cbor.fuzz_smoke, host-release only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
-out=build/fuzz
+out=${2:-build/fuzz}
 mkdir -p "$out/corpus"
 sources=(tests/fuzz/metadata_fuzz.cc src/encoding/cbor/src/*.cc src/image/src/*.cc src/base/src/*.cc)
 clang++-14 -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
