@@ -1,0 +1,306 @@
+#include "tc/ebpf/vm.h"
+
+#include <cstring>
+#include <type_traits>
+
+#include "tc/ebpf/instruction.h"
+
+namespace tc::ebpf {
+namespace {
+
+using runtime::HostAction;
+using runtime::RunExit;
+using runtime::TrapReason;
+
+// One template serves ALU (U = uint32_t) and ALU64 (U = uint64_t): 32-bit operations then use
+// the target's native 32-bit arithmetic and division, and the result is zero-extended.
+template <typename U>
+U Arithmetic(uint8_t operation, int16_t offset, U a, U b) {
+  using S = std::make_signed_t<U>;
+  constexpr U kShiftMask = sizeof(U) * 8 - 1;
+  switch (operation) {
+    case op::kAdd: return a + b;
+    case op::kSub: return a - b;
+    case op::kMul: return a * b;
+    case op::kDiv:  // RFC 9669: x / 0 = 0; signed INT_MIN / -1 wraps to INT_MIN
+      if (b == 0) return 0;
+      if (offset == 0) return a / b;
+      return b == static_cast<U>(-1) ? U(0) - a
+                                     : static_cast<U>(static_cast<S>(a) / static_cast<S>(b));
+    case op::kOr: return a | b;
+    case op::kAnd: return a & b;
+    case op::kLsh: return a << (b & kShiftMask);
+    case op::kRsh: return a >> (b & kShiftMask);
+    case op::kNeg: return U(0) - a;
+    case op::kMod:  // RFC 9669: x % 0 = x; signed INT_MIN % -1 = 0
+      if (b == 0) return a;
+      if (offset == 0) return a % b;
+      return b == static_cast<U>(-1) ? U(0) : static_cast<U>(static_cast<S>(a) % static_cast<S>(b));
+    case op::kXor: return a ^ b;
+    case op::kMov:  // movsx when offset is 8, 16 or 32
+      if (offset == 8) return static_cast<U>(static_cast<S>(static_cast<int8_t>(b)));
+      if (offset == 16) return static_cast<U>(static_cast<S>(static_cast<int16_t>(b)));
+      if (offset == 32) return static_cast<U>(static_cast<S>(static_cast<int32_t>(b)));
+      return b;
+    default: return static_cast<U>(static_cast<S>(a) >> (b & kShiftMask));  // kArsh
+  }
+}
+
+template <typename U>
+bool Condition(uint8_t operation, U a, U b) {
+  using S = std::make_signed_t<U>;
+  switch (operation) {
+    case op::kJeq: return a == b;
+    case op::kJgt: return a > b;
+    case op::kJge: return a >= b;
+    case op::kJset: return (a & b) != 0;
+    case op::kJne: return a != b;
+    case op::kJsgt: return static_cast<S>(a) > static_cast<S>(b);
+    case op::kJsge: return static_cast<S>(a) >= static_cast<S>(b);
+    case op::kJlt: return a < b;
+    case op::kJle: return a <= b;
+    case op::kJslt: return static_cast<S>(a) < static_cast<S>(b);
+    default: return static_cast<S>(a) <= static_cast<S>(b);  // kJsle
+  }
+}
+
+// le16/le32 on a little-endian machine only truncate; be* and the ALU64 bswap* reverse bytes.
+uint64_t ByteSwap(uint64_t value, int32_t width, bool reverse) {
+  if (width == 16)
+    return reverse ? __builtin_bswap16(static_cast<uint16_t>(value)) : static_cast<uint16_t>(value);
+  if (width == 32)
+    return reverse ? __builtin_bswap32(static_cast<uint32_t>(value)) : static_cast<uint32_t>(value);
+  return reverse ? __builtin_bswap64(value) : value;
+}
+
+uint64_t Load(const uint8_t* p, uint32_t size) {
+  uint64_t value = 0;
+  std::memcpy(&value, p, size);  // little-endian host: the low bytes land first
+  return value;
+}
+
+void Store(uint8_t* p, uint32_t size, uint64_t value) { std::memcpy(p, &value, size); }
+
+uint64_t SignExtend(uint64_t value, uint32_t bytes) {
+  const uint32_t shift = 64 - bytes * 8;
+  return static_cast<uint64_t>(static_cast<int64_t>(value << shift) >> shift);
+}
+
+uint64_t Address(const void* p) { return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(p)); }
+
+}  // namespace
+
+Vm::Vm(const VerifiedProgram& verified, std::span<uint8_t> stack)
+    : program_(verified.program()), helpers_(verified.helpers()) {
+  const uint32_t stack_size = static_cast<uint32_t>(stack.size()) & ~7u;
+  frame_size_ = stack_size < kFrameSize ? stack_size : kFrameSize;
+  const uint32_t frames = frame_size_ == 0 ? 1 : stack_size / frame_size_;
+  max_depth_ = frames - 1 < kMaxCallDepth ? frames - 1 : kMaxCallDepth;
+  stack_top_ = Address(stack.data()) + stack_size;
+  regions_[kStackRegion] = {Address(stack.data()), stack_size, kReadWrite};
+  regions_[kRodataRegion] = {Address(program_.rodata.data()),
+                             static_cast<uint32_t>(program_.rodata.size()), kRead};
+  regions_[kDataRegion] = {Address(program_.data.data()),
+                           static_cast<uint32_t>(program_.data.size()), kReadWrite};
+  Start({});
+}
+
+Status Vm::GrantRegion(void* start, uint32_t size, Access access) {
+  if (start == nullptr || size == 0) return Status(ErrorCode::kInvalidArgument, "empty region");
+  for (uint32_t i = kFirstGranted; i < kFirstGranted + kMaxGrantedRegions; ++i) {
+    if (regions_[i].size == 0) {
+      regions_[i] = {Address(start), size, access};
+      return Status::Ok();
+    }
+  }
+  return Status(ErrorCode::kResourceExhausted, "no free region slot");
+}
+
+void Vm::RevokeGrantedRegions() {
+  for (uint32_t i = kFirstGranted; i < kFirstGranted + kMaxGrantedRegions; ++i) regions_[i] = {};
+}
+
+void Vm::Start(std::span<uint8_t> input, Access input_access) {
+  std::memset(regs_, 0, sizeof regs_);
+  regs_[1] = input.empty() ? 0 : Address(input.data());
+  regs_[2] = input.size();
+  regs_[kFramePointer] = stack_top_;
+  regions_[kInputRegion] = {Address(input.data()), static_cast<uint32_t>(input.size()),
+                            input_access};
+  depth_ = 0;
+  pc_ = program_.entry;
+  state_ = State::kReady;
+  trap_ = TrapReason::kNone;
+}
+
+runtime::RunExit Vm::Run(std::span<uint8_t> input, uint64_t fuel) {
+  Start(input);
+  return Resume(fuel);
+}
+
+uint8_t* Vm::Translate(uint64_t address, uint32_t size, Access access) const {
+  for (const Region& region : regions_) {
+    const uint64_t offset = address - region.start;
+    if (offset < region.size && size <= region.size - offset &&
+        (region.access & access) == access) {
+      return reinterpret_cast<uint8_t*>(static_cast<uintptr_t>(address));
+    }
+  }
+  return nullptr;
+}
+
+runtime::RunExit Vm::Trap(TrapReason reason, uint32_t pc) {
+  state_ = State::kTrapped;
+  trap_ = reason;
+  pc_ = pc;
+  return RunExit::kTrapped;
+}
+
+uint64_t Vm::SectionAddress(int32_t section) const {
+  return Address(section == 0 ? program_.rodata.data() : program_.data.data());
+}
+
+runtime::RunExit Vm::Resume(uint64_t fuel) {
+  if (state_ == State::kFinished) return RunExit::kFinished;
+  if (state_ == State::kTrapped) return RunExit::kTrapped;
+  const uint8_t* const code = program_.code.data();
+  uint64_t* const r = regs_;
+  uint32_t pc = pc_;
+  uint64_t remaining = fuel;
+  auto stop = [&](RunExit exit) {
+    executed_ += fuel - remaining;
+    pc_ = pc;
+    return exit;
+  };
+  auto trap = [&](TrapReason reason, uint32_t at) {
+    executed_ += fuel - remaining;
+    return Trap(reason, at);
+  };
+  auto preempted = [&] { return preempt_ != nullptr && preempt_->load(std::memory_order_relaxed); };
+
+  for (;;) {
+    if (remaining == 0) return stop(RunExit::kOutOfFuel);
+    --remaining;
+    const Instruction in = Decode(code + pc * kSlotSize);
+    const uint32_t at = pc++;
+    const uint8_t operation = op::Operation(in.opcode);
+    const uint64_t source =
+        (in.opcode & op::kSourceReg) ? r[in.src] : static_cast<uint64_t>(int64_t{in.imm});
+    switch (op::Class(in.opcode)) {
+      case op::kAlu:
+        if (operation == op::kEnd) {
+          r[in.dst] = ByteSwap(r[in.dst], in.imm, in.opcode & op::kSourceReg);
+        } else {
+          r[in.dst] = Arithmetic<uint32_t>(operation, in.offset, static_cast<uint32_t>(r[in.dst]),
+                                           static_cast<uint32_t>(source));
+        }
+        continue;
+      case op::kAlu64:
+        if (operation == op::kEnd) {
+          r[in.dst] = ByteSwap(r[in.dst], in.imm, true);
+        } else {
+          r[in.dst] = Arithmetic<uint64_t>(operation, in.offset, r[in.dst], source);
+        }
+        continue;
+      case op::kJmp:
+      case op::kJmp32: {
+        const bool is32 = op::Class(in.opcode) == op::kJmp32;
+        int32_t jump = in.offset;
+        if (operation == op::kJa) {
+          if (is32) jump = in.imm;
+        } else if (operation == op::kExit) {
+          if (depth_ == 0) {
+            state_ = State::kFinished;
+            return stop(RunExit::kFinished);
+          }
+          const Frame& frame = frames_[--depth_];
+          std::memcpy(&r[6], frame.saved, sizeof frame.saved);
+          r[kFramePointer] += frame_size_;
+          pc = frame.return_pc;
+          continue;
+        } else if (operation == op::kCall) {
+          if (in.src == op::kCallLocal && !(in.opcode & op::kSourceReg)) {
+            if (depth_ == max_depth_) return trap(TrapReason::kCallStackExhausted, at);
+            Frame& frame = frames_[depth_++];
+            std::memcpy(frame.saved, &r[6], sizeof frame.saved);
+            frame.return_pc = pc;
+            r[kFramePointer] -= frame_size_;
+            pc += in.imm;
+          } else {
+            const uint64_t id =
+                (in.opcode & op::kSourceReg) ? r[in.dst] : static_cast<uint32_t>(in.imm);
+            const Helper* helper = FindHelper(helpers_, id);
+            if (helper == nullptr) return trap(TrapReason::kInvalidHelper, at);
+            pc_ = pc;
+            const HostAction action = helper->function(helper->context, *this, &r[1], &r[0]);
+            if (action == HostAction::kTrap) return trap(TrapReason::kHostFault, at);
+            if (action == HostAction::kBlock) return stop(RunExit::kBlocked);
+          }
+          if (preempted()) return stop(RunExit::kPreempted);
+          continue;
+        } else {
+          const bool taken = is32 ? Condition<uint32_t>(operation, static_cast<uint32_t>(r[in.dst]),
+                                                        static_cast<uint32_t>(source))
+                                  : Condition<uint64_t>(operation, r[in.dst], source);
+          if (!taken) continue;
+        }
+        pc += jump;
+        if (jump < 0 && preempted()) return stop(RunExit::kPreempted);
+        continue;
+      }
+      case op::kLd: {  // lddw (the only LD form the verifier admits)
+        const int32_t high = Decode(code + pc * kSlotSize).imm;
+        ++pc;
+        r[in.dst] = in.src == op::kLddwSectionValue
+                        ? SectionAddress(in.imm) + static_cast<uint32_t>(high)
+                        : (static_cast<uint64_t>(static_cast<uint32_t>(high)) << 32) |
+                              static_cast<uint32_t>(in.imm);
+        continue;
+      }
+      case op::kLdx: {
+        const uint32_t size = op::AccessSize(in.opcode);
+        const uint8_t* p = Translate(r[in.src] + static_cast<int64_t>(in.offset), size, kRead);
+        if (p == nullptr) return trap(TrapReason::kMemoryAccessDenied, at);
+        const uint64_t value = Load(p, size);
+        r[in.dst] = (in.opcode & op::kModeMask) == op::kModeMemSx ? SignExtend(value, size) : value;
+        continue;
+      }
+      default: {  // kSt, kStx
+        const uint32_t size = op::AccessSize(in.opcode);
+        const bool atomic = (in.opcode & op::kModeMask) == op::kModeAtomic;
+        uint8_t* p = Translate(r[in.dst] + static_cast<int64_t>(in.offset), size,
+                               atomic ? kReadWrite : kWrite);
+        if (p == nullptr) return trap(TrapReason::kMemoryAccessDenied, at);
+        if (op::Class(in.opcode) == op::kSt) {
+          Store(p, size, static_cast<uint64_t>(int64_t{in.imm}));
+        } else if (!atomic) {
+          Store(p, size, r[in.src]);
+        } else {
+          // One guest runs at a time on its own memory, so a plain read-modify-write is atomic.
+          const uint64_t old = Load(p, size);
+          const uint64_t value = r[in.src];
+          uint64_t updated;
+          switch (in.imm & ~op::kAtomicFetch) {
+            case op::kAdd << 4: updated = old + value; break;
+            case op::kOr << 4: updated = old | value; break;
+            case op::kAnd << 4: updated = old & value; break;
+            case op::kXor << 4: updated = old ^ value; break;
+            case op::kAtomicXchg & ~op::kAtomicFetch: updated = value; break;
+            default: {  // cmpxchg: compare with r0, which receives the old value
+              const uint64_t expected = size == 4 ? static_cast<uint32_t>(r[0]) : r[0];
+              updated = old == expected ? value : old;
+              r[0] = old;
+              Store(p, size, updated);
+              continue;
+            }
+          }
+          Store(p, size, updated);
+          if (in.imm & op::kAtomicFetch) r[in.src] = old;
+        }
+        continue;
+      }
+    }
+  }
+}
+
+}  // namespace tc::ebpf
