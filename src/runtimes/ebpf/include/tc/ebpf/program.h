@@ -35,8 +35,9 @@ struct Helper {
 using HelperTable = std::span<const Helper>;
 
 inline const Helper* FindHelper(HelperTable helpers, uint64_t id) {
-  if (id >= helpers.size() || helpers[id].function == nullptr) return nullptr;
-  return &helpers[id];
+  if (id >= helpers.size()) return nullptr;
+  const Helper& helper = helpers[static_cast<size_t>(id)];
+  return helper.function != nullptr ? &helper : nullptr;
 }
 
 }  // namespace tc::ebpf
