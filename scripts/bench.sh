@@ -5,3 +5,7 @@ cd "$(dirname "$0")/.."
 
 echo "## Code size, cortex-m4 -Os (make size)"
 cmake --build --preset cortex-m4 --target size-report | grep -v '^\['
+
+echo
+echo "## eBPF interpreter (bench/ebpf/run.sh, callgrind, large run minus small run)"
+bench/ebpf/run.sh build/host-release

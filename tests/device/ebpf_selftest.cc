@@ -43,12 +43,12 @@ const Helper kHelpers[] = {{}, {&Twice, nullptr}};
 
 // r0 = sum of 1..1000 (3003 instructions).
 const Slot kSumLoop[] = {S(0xb7, 0, 0, 0, 0), S(0xb7, 1, 0, 0, 1000), S(0x0f, 0, 1, 0, 0),
-                         S(0x17, 1, 0, 0, 1), S(0x55, 1, 0, -3, 0), S(0x95, 0, 0, 0, 0)};
+                         S(0x17, 1, 0, 0, 1), S(0x55, 1, 0, -3, 0),   S(0x95, 0, 0, 0, 0)};
 
 void CheckArithmetic() {
   // r0 = 0x123456789 * 0x10 / 3 (64-bit); r0 ^= (r0 s>> 63); 64-bit div/mul on a 32-bit core.
   const Slot prog[] = {S(0x18, 0, 0, 0, 0x23456789), S(0, 0, 0, 0, 0x1), S(0x27, 0, 0, 0, 0x10),
-                       S(0x37, 0, 0, 0, 3),          S(0x95, 0, 0, 0, 0)};
+                       S(0x37, 0, 0, 0, 3), S(0x95, 0, 0, 0, 0)};
   Program program;
   program.code = Bytes(prog);
   auto verified = Verify(program, {});
@@ -94,7 +94,7 @@ void CheckFuelAndResume() {
 
 void CheckRegionsAndHelpers() {
   // r0 = helper1(ldxw [r1+4]); stack round trip; then a read one byte past the input traps.
-  const Slot prog[] = {S(0x61, 6, 1, 4, 0), S(0xbf, 1, 6, 0, 0), S(0x85, 0, 0, 0, 1),
+  const Slot prog[] = {S(0x61, 6, 1, 4, 0),   S(0xbf, 1, 6, 0, 0),   S(0x85, 0, 0, 0, 1),
                        S(0x7b, 10, 0, -8, 0), S(0x79, 0, 10, -8, 0), S(0x95, 0, 0, 0, 0)};
   Program program;
   program.code = Bytes(prog);
@@ -116,8 +116,9 @@ void CheckRegionsAndHelpers() {
 
 void CheckLocalCalls() {
   // main: r6 = 5; call f; r0 += r6; exit.  f: r6 = 1; r0 = 10; exit.
-  const Slot prog[] = {S(0xb7, 6, 0, 0, 5), S(0x85, 0, 1, 0, 2), S(0x0f, 0, 6, 0, 0), S(0x95, 0, 0, 0, 0),
-                       S(0xb7, 6, 0, 0, 1), S(0xb7, 0, 0, 0, 10), S(0x95, 0, 0, 0, 0)};
+  const Slot prog[] = {S(0xb7, 6, 0, 0, 5), S(0x85, 0, 1, 0, 2), S(0x0f, 0, 6, 0, 0),
+                       S(0x95, 0, 0, 0, 0), S(0xb7, 6, 0, 0, 1), S(0xb7, 0, 0, 0, 10),
+                       S(0x95, 0, 0, 0, 0)};
   Program program;
   program.code = Bytes(prog);
   auto verified = Verify(program, {});
