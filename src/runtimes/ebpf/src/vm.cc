@@ -38,10 +38,10 @@ U Arithmetic(uint8_t operation, int16_t offset, U a, U b) {
       return b == static_cast<U>(-1) ? U(0) : static_cast<U>(static_cast<S>(a) % static_cast<S>(b));
     case op::kXor: return a ^ b;
     case op::kMov:  // movsx when offset is 8, 16 or 32
+      if (offset == 0) return b;
       if (offset == 8) return static_cast<U>(static_cast<S>(static_cast<int8_t>(b)));
       if (offset == 16) return static_cast<U>(static_cast<S>(static_cast<int16_t>(b)));
-      if (offset == 32) return static_cast<U>(static_cast<S>(static_cast<int32_t>(b)));
-      return b;
+      return static_cast<U>(static_cast<S>(static_cast<int32_t>(b)));
     default: return static_cast<U>(static_cast<S>(a) >> (b & kShiftMask));  // kArsh
   }
 }
@@ -87,6 +87,21 @@ uint64_t SignExtend(uint64_t value, uint32_t bytes) {
 }
 
 uint64_t Address(const void* p) { return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(p)); }
+
+// Field readers for the slot being executed: each case reads only the fields it uses, which keeps
+// the common path of the dispatch loop short.
+uint8_t Dst(const uint8_t* slot) { return slot[1] & 0x0f; }
+uint8_t Src(const uint8_t* slot) { return slot[1] >> 4; }
+int16_t Offset(const uint8_t* slot) {
+  int16_t v;
+  std::memcpy(&v, slot + 2, sizeof v);
+  return v;
+}
+int32_t Imm(const uint8_t* slot) {
+  int32_t v;
+  std::memcpy(&v, slot + 4, sizeof v);
+  return v;
+}
 
 }  // namespace
 
@@ -165,49 +180,54 @@ runtime::RunExit Vm::Resume(uint64_t fuel) {
   if (state_ == State::kTrapped) return RunExit::kTrapped;
   const uint8_t* const code = program_.code.data();
   uint64_t* const r = regs_;
-  uint32_t pc = pc_;
+  // `next` points at the slot after the one executing; slot indices are only computed when the
+  // run stops, which keeps the dispatch loop short.
+  const uint8_t* next = code + pc_ * kSlotSize;
   uint64_t remaining = fuel;
+  auto slot_of = [&](const uint8_t* p) { return static_cast<uint32_t>((p - code) / kSlotSize); };
   auto stop = [&](RunExit exit) {
     executed_ += fuel - remaining;
-    pc_ = pc;
+    pc_ = slot_of(next);
     return exit;
   };
-  auto trap = [&](TrapReason reason, uint32_t at) {
+  auto trap = [&](TrapReason reason) {
     executed_ += fuel - remaining;
-    return Trap(reason, at);
+    return Trap(reason, slot_of(next) - 1);
   };
   auto preempted = [&] { return preempt_ != nullptr && preempt_->load(std::memory_order_relaxed); };
 
   for (;;) {
     if (remaining == 0) return stop(RunExit::kOutOfFuel);
     --remaining;
-    const Instruction in = Decode(code + pc * kSlotSize);
-    const uint32_t at = pc++;
-    const uint8_t operation = op::Operation(in.opcode);
-    const uint64_t source =
-        (in.opcode & op::kSourceReg) ? r[in.src] : static_cast<uint64_t>(int64_t{in.imm});
-    switch (op::Class(in.opcode)) {
-      case op::kAlu:
+    const uint8_t* const slot = next;
+    const uint8_t opcode = slot[0];
+    const uint8_t operation = op::Operation(opcode);
+    next += kSlotSize;
+    switch (op::Class(opcode)) {
+      case op::kAlu64: {
+        uint64_t& dst = r[Dst(slot)];
+        const uint64_t source =
+            (opcode & op::kSourceReg) ? r[Src(slot)] : static_cast<uint64_t>(int64_t{Imm(slot)});
+        dst = operation == op::kEnd ? ByteSwap(dst, Imm(slot), true)
+                                    : Arithmetic<uint64_t>(operation, Offset(slot), dst, source);
+        continue;
+      }
+      case op::kAlu: {
+        uint64_t& dst = r[Dst(slot)];
         if (operation == op::kEnd) {
-          r[in.dst] = ByteSwap(r[in.dst], in.imm, in.opcode & op::kSourceReg);
+          dst = ByteSwap(dst, Imm(slot), opcode & op::kSourceReg);
         } else {
-          r[in.dst] = Arithmetic<uint32_t>(operation, in.offset, static_cast<uint32_t>(r[in.dst]),
-                                           static_cast<uint32_t>(source));
+          const uint32_t source =
+              static_cast<uint32_t>((opcode & op::kSourceReg) ? r[Src(slot)] : Imm(slot));
+          dst = Arithmetic<uint32_t>(operation, Offset(slot), static_cast<uint32_t>(dst), source);
         }
         continue;
-      case op::kAlu64:
-        if (operation == op::kEnd) {
-          r[in.dst] = ByteSwap(r[in.dst], in.imm, true);
-        } else {
-          r[in.dst] = Arithmetic<uint64_t>(operation, in.offset, r[in.dst], source);
-        }
-        continue;
+      }
       case op::kJmp:
       case op::kJmp32: {
-        const bool is32 = op::Class(in.opcode) == op::kJmp32;
-        int32_t jump = in.offset;
+        int32_t jump = Offset(slot);
         if (operation == op::kJa) {
-          if (is32) jump = in.imm;
+          if (op::Class(opcode) == op::kJmp32) jump = Imm(slot);
         } else if (operation == op::kExit) {
           if (depth_ == 0) {
             state_ = State::kFinished;
@@ -216,71 +236,76 @@ runtime::RunExit Vm::Resume(uint64_t fuel) {
           const Frame& frame = frames_[--depth_];
           std::memcpy(&r[6], frame.saved, sizeof frame.saved);
           r[kFramePointer] += frame_size_;
-          pc = frame.return_pc;
+          next = code + frame.return_pc * kSlotSize;
           continue;
         } else if (operation == op::kCall) {
-          if (in.src == op::kCallLocal && !(in.opcode & op::kSourceReg)) {
-            if (depth_ == max_depth_) return trap(TrapReason::kCallStackExhausted, at);
+          if (Src(slot) == op::kCallLocal && !(opcode & op::kSourceReg)) {
+            if (depth_ == max_depth_) return trap(TrapReason::kCallStackExhausted);
             Frame& frame = frames_[depth_++];
             std::memcpy(frame.saved, &r[6], sizeof frame.saved);
-            frame.return_pc = pc;
+            frame.return_pc = slot_of(next);
             r[kFramePointer] -= frame_size_;
-            pc += in.imm;
+            next += static_cast<int64_t>(Imm(slot)) * kSlotSize;
           } else {
             const uint64_t id =
-                (in.opcode & op::kSourceReg) ? r[in.dst] : static_cast<uint32_t>(in.imm);
+                (opcode & op::kSourceReg) ? r[Dst(slot)] : static_cast<uint32_t>(Imm(slot));
             const Helper* helper = FindHelper(helpers_, id);
-            if (helper == nullptr) return trap(TrapReason::kInvalidHelper, at);
-            pc_ = pc;
+            if (helper == nullptr) return trap(TrapReason::kInvalidHelper);
+            pc_ = slot_of(next);
             const HostAction action = helper->function(helper->context, *this, &r[1], &r[0]);
-            if (action == HostAction::kTrap) return trap(TrapReason::kHostFault, at);
+            if (action == HostAction::kTrap) return trap(TrapReason::kHostFault);
             if (action == HostAction::kBlock) return stop(RunExit::kBlocked);
           }
           if (preempted()) return stop(RunExit::kPreempted);
           continue;
         } else {
-          const bool taken = is32 ? Condition<uint32_t>(operation, static_cast<uint32_t>(r[in.dst]),
-                                                        static_cast<uint32_t>(source))
-                                  : Condition<uint64_t>(operation, r[in.dst], source);
+          const uint64_t a = r[Dst(slot)];
+          const uint64_t b =
+              (opcode & op::kSourceReg) ? r[Src(slot)] : static_cast<uint64_t>(int64_t{Imm(slot)});
+          const bool taken = op::Class(opcode) == op::kJmp32
+                                 ? Condition<uint32_t>(operation, static_cast<uint32_t>(a),
+                                                       static_cast<uint32_t>(b))
+                                 : Condition<uint64_t>(operation, a, b);
           if (!taken) continue;
         }
-        pc += jump;
+        next += static_cast<int64_t>(jump) * kSlotSize;
         if (jump < 0 && preempted()) return stop(RunExit::kPreempted);
         continue;
       }
       case op::kLd: {  // lddw (the only LD form the verifier admits)
-        const int32_t high = Decode(code + pc * kSlotSize).imm;
-        ++pc;
-        r[in.dst] = in.src == op::kLddwSectionValue
-                        ? SectionAddress(in.imm) + static_cast<uint32_t>(high)
-                        : (static_cast<uint64_t>(static_cast<uint32_t>(high)) << 32) |
-                              static_cast<uint32_t>(in.imm);
+        const int32_t high = Imm(next);
+        next += kSlotSize;
+        r[Dst(slot)] = Src(slot) == op::kLddwSectionValue
+                           ? SectionAddress(Imm(slot)) + static_cast<uint32_t>(high)
+                           : (static_cast<uint64_t>(static_cast<uint32_t>(high)) << 32) |
+                                 static_cast<uint32_t>(Imm(slot));
         continue;
       }
       case op::kLdx: {
-        const uint32_t size = op::AccessSize(in.opcode);
-        const uint8_t* p = Translate(r[in.src] + static_cast<int64_t>(in.offset), size, kRead);
-        if (p == nullptr) return trap(TrapReason::kMemoryAccessDenied, at);
+        const uint32_t size = op::AccessSize(opcode);
+        const uint8_t* p =
+            Translate(r[Src(slot)] + static_cast<int64_t>(Offset(slot)), size, kRead);
+        if (p == nullptr) return trap(TrapReason::kMemoryAccessDenied);
         const uint64_t value = Load(p, size);
-        r[in.dst] = (in.opcode & op::kModeMask) == op::kModeMemSx ? SignExtend(value, size) : value;
+        r[Dst(slot)] = (opcode & op::kModeMask) == op::kModeMemSx ? SignExtend(value, size) : value;
         continue;
       }
       default: {  // kSt, kStx
-        const uint32_t size = op::AccessSize(in.opcode);
-        const bool atomic = (in.opcode & op::kModeMask) == op::kModeAtomic;
-        uint8_t* p = Translate(r[in.dst] + static_cast<int64_t>(in.offset), size,
+        const uint32_t size = op::AccessSize(opcode);
+        const bool atomic = (opcode & op::kModeMask) == op::kModeAtomic;
+        uint8_t* p = Translate(r[Dst(slot)] + static_cast<int64_t>(Offset(slot)), size,
                                atomic ? kReadWrite : kWrite);
-        if (p == nullptr) return trap(TrapReason::kMemoryAccessDenied, at);
-        if (op::Class(in.opcode) == op::kSt) {
-          Store(p, size, static_cast<uint64_t>(int64_t{in.imm}));
+        if (p == nullptr) return trap(TrapReason::kMemoryAccessDenied);
+        if (op::Class(opcode) == op::kSt) {
+          Store(p, size, static_cast<uint64_t>(int64_t{Imm(slot)}));
         } else if (!atomic) {
-          Store(p, size, r[in.src]);
+          Store(p, size, r[Src(slot)]);
         } else {
           // One guest runs at a time on its own memory, so a plain read-modify-write is atomic.
           const uint64_t old = Load(p, size);
-          const uint64_t value = r[in.src];
+          const uint64_t value = r[Src(slot)];
           uint64_t updated;
-          switch (in.imm & ~op::kAtomicFetch) {
+          switch (Imm(slot) & ~op::kAtomicFetch) {
             case op::kAdd << 4: updated = old + value; break;
             case op::kOr << 4: updated = old | value; break;
             case op::kAnd << 4: updated = old & value; break;
@@ -295,7 +320,7 @@ runtime::RunExit Vm::Resume(uint64_t fuel) {
             }
           }
           Store(p, size, updated);
-          if (in.imm & op::kAtomicFetch) r[in.src] = old;
+          if (Imm(slot) & op::kAtomicFetch) r[Src(slot)] = old;
         }
         continue;
       }
