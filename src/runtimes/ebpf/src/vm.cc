@@ -86,7 +86,7 @@ uint64_t SignExtend(uint64_t value, uint32_t bytes) {
   return static_cast<uint64_t>(static_cast<int64_t>(value << shift) >> shift);
 }
 
-uint64_t Address(const void* p) { return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(p)); }
+uintptr_t Address(const void* p) { return reinterpret_cast<uintptr_t>(p); }
 
 // Field readers for the slot being executed: each case reads only the fields it uses, which keeps
 // the common path of the dispatch loop short.

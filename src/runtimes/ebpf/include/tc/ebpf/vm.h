@@ -23,7 +23,7 @@ enum Access : uint8_t {
 
 // A span of host memory the guest may address (guest addresses are host addresses).
 struct Region {
-  uint64_t start = 0;
+  uintptr_t start = 0;
   uint32_t size = 0;
   uint8_t access = 0;
 };
