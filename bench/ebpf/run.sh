@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# bench/ebpf/run.sh [HOST_BUILD_DIR] — eBPF interpreter vs native, counted by callgrind.
+# bench/ebpf/run.sh [HOST_BUILD_DIR [CORTEX_M4_BUILD_DIR]] — eBPF interpreter vs native: on x86
+# counted by callgrind, on the Cortex-M4 (QEMU mps2-an386, -icount shift=0) by SysTick.
 # Work only: every figure is (large run - small run), so process start-up, loading and
 # verification cancel out. Prints markdown tables for docs/PERFORMANCE.md.
 set -euo pipefail
@@ -43,3 +44,12 @@ for w in fib crc32 sieve; do
   bytes=$("$bench" "$w" load 1 | sed -n 's/object_bytes=\([0-9]*\).*/\1/p')
   echo "| $w.o | $bytes | $(awk -v a="$((l_large - l_small))" -v b="$bytes" 'BEGIN { printf "%.1f", a / (100 * b) }') |"
 done
+
+echo
+firmware=${2:-build/cortex-m4}/bench/ebpf/device/ebpf_m4_bench.elf
+if [ -f "$firmware" ]; then
+  timeout 300 qemu-system-arm -M mps2-an386 -nographic -monitor none -serial stdio \
+    -semihosting-config enable=on,target=native -icount shift=0 -kernel "$firmware" | grep -v '^DONE'
+else
+  echo "bench/ebpf: $firmware not built (cortex-m4 preset) - Cortex-M4 table skipped"
+fi
