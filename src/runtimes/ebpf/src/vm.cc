@@ -180,8 +180,8 @@ runtime::RunExit Vm::Resume(uint64_t fuel) {
   if (state_ == State::kTrapped) return RunExit::kTrapped;
   const uint8_t* const code = program_.code.data();
   uint64_t* const r = regs_;
-  // `next` points at the slot after the one executing; slot indices are only computed when the
-  // run stops, which keeps the dispatch loop short.
+  // `next` is the slot to execute next (while an instruction executes: the one after it); slot
+  // indices are computed only when the run stops, which keeps the dispatch loop short.
   const uint8_t* next = code + pc_ * kSlotSize;
   uint64_t remaining = fuel;
   auto slot_of = [&](const uint8_t* p) { return static_cast<uint32_t>((p - code) / kSlotSize); };
