@@ -5,6 +5,10 @@
 namespace tc::ebpf {
 namespace {
 
+// Fields an instruction does not use (src of an imm form, imm of a register form, offsets of
+// operations without one, the second half of lddw...) must be zero, as RFC 9669 requires.
+constexpr const char* kReservedField = "unused instruction field is not zero";
+
 Status Invalid(const char* why, uint32_t pc) { return Status(ErrorCode::kInvalid, why, pc); }
 
 // Facts about the whole program that single-instruction checks need.
@@ -43,10 +47,10 @@ Status CheckWritable(uint8_t reg, uint32_t pc) {
 // The second operand of arithmetic and conditional jumps: a register (imm unused) or imm.
 Status CheckSource(const Instruction& in, uint32_t pc) {
   if (in.opcode & op::kSourceReg) {
-    if (in.imm != 0) return Invalid("imm must be zero for a register operand", pc);
+    if (in.imm != 0) return Invalid(kReservedField, pc);
     return CheckReadable(in.src, pc);
   }
-  return in.src == 0 ? Status::Ok() : Invalid("src register must be zero for an imm operand", pc);
+  return in.src == 0 ? Status::Ok() : Invalid(kReservedField, pc);
 }
 
 Status CheckArithmetic(const Instruction& in, uint32_t pc) {
@@ -56,14 +60,14 @@ Status CheckArithmetic(const Instruction& in, uint32_t pc) {
   if (operation > op::kEnd) return Invalid("unknown arithmetic operation", pc);
   if (operation == op::kEnd) {
     if (is64 && (in.opcode & op::kSourceReg)) return Invalid("unknown byte swap", pc);
-    if (in.src != 0 || in.offset != 0) return Invalid("byte swap with nonzero reserved fields", pc);
+    if (in.src != 0 || in.offset != 0) return Invalid(kReservedField, pc);
     if (in.imm != 16 && in.imm != 32 && in.imm != 64)
       return Invalid("byte swap width not 16/32/64", pc);
     return Status::Ok();
   }
   if (operation == op::kNeg) {
     if ((in.opcode & op::kSourceReg) || in.src != 0 || in.imm != 0 || in.offset != 0) {
-      return Invalid("neg with nonzero reserved fields", pc);
+      return Invalid(kReservedField, pc);
     }
     return Status::Ok();
   }
@@ -79,11 +83,10 @@ Status CheckArithmetic(const Instruction& in, uint32_t pc) {
 
 Status CheckCall(const Context& ctx, const Instruction& in, uint32_t pc) {
   if (in.opcode & op::kSourceReg) {  // callx: the helper id is in the dst register
-    if (in.src != 0 || in.offset != 0 || in.imm != 0)
-      return Invalid("callx with nonzero reserved fields", pc);
+    if (in.src != 0 || in.offset != 0 || in.imm != 0) return Invalid(kReservedField, pc);
     return CheckReadable(in.dst, pc);
   }
-  if (in.dst != 0 || in.offset != 0) return Invalid("call with nonzero reserved fields", pc);
+  if (in.dst != 0 || in.offset != 0) return Invalid(kReservedField, pc);
   if (in.src == op::kCallLocal) return ctx.CheckTarget(pc, in.imm);
   if (in.src != op::kCallHelper) {
     return Status(ErrorCode::kUnsupported, "call by BTF id is not supported", pc);
@@ -100,22 +103,22 @@ Status CheckJump(const Context& ctx, const Instruction& in, uint32_t pc) {
   switch (operation) {
     case op::kJa:
       if ((in.opcode & op::kSourceReg) || in.src != 0 || in.dst != 0) {
-        return Invalid("ja with nonzero reserved fields", pc);
+        return Invalid(kReservedField, pc);
       }
       if (is32) {  // ja32 (gotol): the offset is in imm
-        if (in.offset != 0) return Invalid("ja32 with nonzero offset field", pc);
+        if (in.offset != 0) return Invalid(kReservedField, pc);
         return ctx.CheckTarget(pc, in.imm);
       }
-      if (in.imm != 0) return Invalid("ja with nonzero imm", pc);
+      if (in.imm != 0) return Invalid(kReservedField, pc);
       return ctx.CheckTarget(pc, in.offset);
     case op::kCall:
-      if (is32) return Invalid("call is not a jmp32 operation", pc);
+      if (is32) return Invalid("unknown jump operation", pc);
       return CheckCall(ctx, in, pc);
     case op::kExit:
-      if (is32) return Invalid("exit is not a jmp32 operation", pc);
+      if (is32) return Invalid("unknown jump operation", pc);
       if (in.opcode != (op::kJmp | (op::kExit << 4)) || in.src != 0 || in.dst != 0 ||
           in.offset != 0 || in.imm != 0) {
-        return Invalid("exit with nonzero reserved fields", pc);
+        return Invalid(kReservedField, pc);
       }
       return Status::Ok();
     case 0xe:
@@ -132,10 +135,10 @@ Status CheckLddw(const Context& ctx, const Instruction& in, uint32_t pc) {
   if (pc + 1 >= ctx.slots) return Invalid("lddw truncated at the end of the program", pc);
   const Instruction next = ctx.At(pc + 1);
   if (next.opcode != 0 || next.dst != 0 || next.src != 0 || next.offset != 0) {
-    return Invalid("second half of lddw has nonzero reserved fields", pc + 1);
+    return Invalid(kReservedField, pc + 1);
   }
   TC_RETURN_IF_ERROR(CheckWritable(in.dst, pc));
-  if (in.offset != 0) return Invalid("lddw with nonzero offset", pc);
+  if (in.offset != 0) return Invalid(kReservedField, pc);
   if (in.src == op::kLddwImm64) return Status::Ok();
   if (in.src != op::kLddwSectionValue) {
     return Status(ErrorCode::kUnsupported, "lddw form not supported (maps, BTF, code addresses)",
@@ -163,18 +166,18 @@ Status CheckMemory(const Instruction& in, uint32_t pc) {
       if (mode != op::kModeMem && !(mode == op::kModeMemSx && size != op::kSizeDw)) {
         return Invalid("unknown load mode", pc);
       }
-      if (in.imm != 0) return Invalid("load with nonzero imm", pc);
+      if (in.imm != 0) return Invalid(kReservedField, pc);
       TC_RETURN_IF_ERROR(CheckWritable(in.dst, pc));
       return CheckReadable(in.src, pc);
     case op::kSt:
       if (mode != op::kModeMem) return Invalid("unknown store mode", pc);
-      if (in.src != 0) return Invalid("store imm with nonzero src register", pc);
+      if (in.src != 0) return Invalid(kReservedField, pc);
       return CheckReadable(in.dst, pc);
     default:  // kStx
       TC_RETURN_IF_ERROR(CheckReadable(in.dst, pc));
       TC_RETURN_IF_ERROR(CheckReadable(in.src, pc));
       if (mode == op::kModeMem) {
-        return in.imm == 0 ? Status::Ok() : Invalid("store with nonzero imm", pc);
+        return in.imm == 0 ? Status::Ok() : Invalid(kReservedField, pc);
       }
       if (mode != op::kModeAtomic) return Invalid("unknown store mode", pc);
       if (size != op::kSizeW && size != op::kSizeDw)

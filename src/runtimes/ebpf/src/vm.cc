@@ -184,6 +184,7 @@ runtime::RunExit Vm::Resume(uint64_t fuel) {
   // indices are computed only when the run stops, which keeps the dispatch loop short.
   const uint8_t* next = code + pc_ * kSlotSize;
   uint64_t remaining = fuel;
+  uint64_t next_check = fuel;  // `remaining` at which the preemption flag is read next
   auto slot_of = [&](const uint8_t* p) { return static_cast<uint32_t>((p - code) / kSlotSize); };
   auto stop = [&](RunExit exit) {
     executed_ += fuel - remaining;
@@ -197,7 +198,13 @@ runtime::RunExit Vm::Resume(uint64_t fuel) {
   auto preempted = [&] { return preempt_ != nullptr && preempt_->load(std::memory_order_relaxed); };
 
   for (;;) {
-    if (remaining == 0) return stop(RunExit::kOutOfFuel);
+    // One comparison per instruction covers both fuel and the preemption flag: the flag is read
+    // every kPreemptInterval instructions (and after calls), bounding preemption latency.
+    if (remaining <= next_check) {
+      if (remaining == 0) return stop(RunExit::kOutOfFuel);
+      if (preempted()) return stop(RunExit::kPreempted);
+      next_check = remaining > kPreemptInterval ? remaining - kPreemptInterval : 0;
+    }
     --remaining;
     const uint8_t* const slot = next;
     const uint8_t opcode = slot[0];
@@ -269,7 +276,6 @@ runtime::RunExit Vm::Resume(uint64_t fuel) {
           if (!taken) continue;
         }
         next += static_cast<int64_t>(jump) * kSlotSize;
-        if (jump < 0 && preempted()) return stop(RunExit::kPreempted);
         continue;
       }
       case op::kLd: {  // lddw (the only LD form the verifier admits)

@@ -33,6 +33,7 @@ class Vm {
   static constexpr uint32_t kFrameSize = 512;   // stack bytes each function sees below r10
   static constexpr uint32_t kMaxCallDepth = 8;  // nested bpf-to-bpf calls
   static constexpr uint32_t kMaxGrantedRegions = 4;
+  static constexpr uint32_t kPreemptInterval = 32;  // instructions between preemption checks
 
   // `stack` (8-byte aligned) holds one frame per active function: kFrameSize bytes each, or the
   // whole span as the only frame when it is smaller. Local calls nest as deep as it has frames.
@@ -42,8 +43,9 @@ class Vm {
   Status GrantRegion(void* start, uint32_t size, Access access);
   void RevokeGrantedRegions();
 
-  // Checked at safe points (taken backward jumps, calls): when it reads true, the run stops with
-  // kPreempted. The embedder clears it before resuming.
+  // Read when a run starts, every kPreemptInterval instructions and after each call: when
+  // it reads true the run stops with kPreempted before the next instruction. The embedder (e.g.
+  // a timer interrupt) sets it and clears it before resuming.
   void SetPreemptFlag(const std::atomic<bool>* flag) { preempt_ = flag; }
 
   // Prepares a run from the entry point (the constructor already did, with no input): r1 = address
