@@ -97,6 +97,9 @@ int16_t Offset(const uint8_t* slot) {
   std::memcpy(&v, slot + 2, sizeof v);
   return v;
 }
+uint32_t SlotIndex(const uint8_t* code, const uint8_t* slot) {
+  return static_cast<uint32_t>((slot - code) / kSlotSize);
+}
 int32_t Imm(const uint8_t* slot) {
   int32_t v;
   std::memcpy(&v, slot + 4, sizeof v);
@@ -164,11 +167,20 @@ uint8_t* Vm::Translate(uint64_t address, uint32_t size, Access access) const {
   return nullptr;
 }
 
-runtime::RunExit Vm::Trap(TrapReason reason, uint32_t pc) {
+runtime::RunExit Vm::Suspend(RunExit exit, uint32_t pc, uint64_t used) {
+  executed_ += used;
+  pc_ = pc;
+  return exit;
+}
+
+runtime::RunExit Vm::Trap(TrapReason reason, uint32_t pc, uint64_t used) {
   state_ = State::kTrapped;
   trap_ = reason;
-  pc_ = pc;
-  return RunExit::kTrapped;
+  return Suspend(RunExit::kTrapped, pc, used);
+}
+
+bool Vm::PreemptRequested() const {
+  return preempt_ != nullptr && preempt_->load(std::memory_order_relaxed);
 }
 
 uint64_t Vm::SectionAddress(int32_t section) const {
@@ -183,29 +195,22 @@ runtime::RunExit Vm::Resume(uint64_t fuel) {
   // `next` is the slot to execute next (while an instruction executes: the one after it); slot
   // indices are computed only when the run stops, which keeps the dispatch loop short.
   const uint8_t* next = code + pc_ * kSlotSize;
-  uint64_t remaining = fuel;
-  uint64_t next_check = fuel;  // `remaining` at which the preemption flag is read next
-  auto slot_of = [&](const uint8_t* p) { return static_cast<uint32_t>((p - code) / kSlotSize); };
-  auto stop = [&](RunExit exit) {
-    executed_ += fuel - remaining;
-    pc_ = slot_of(next);
-    return exit;
-  };
-  auto trap = [&](TrapReason reason) {
-    executed_ += fuel - remaining;
-    return Trap(reason, slot_of(next) - 1);
-  };
-  auto preempted = [&] { return preempt_ != nullptr && preempt_->load(std::memory_order_relaxed); };
-
+  // Fuel is handed out in chunks of at most kPreemptInterval instructions: the loop only counts
+  // a 32-bit `chunk` down, and between chunks it reads the preemption flag.
+  uint64_t left = fuel;  // fuel not yet handed to a chunk
+  uint32_t chunk = 0;
+  // No capturing lambdas in here: captured locals would have to live in memory, and
+  // `next`/`chunk` must stay in registers for the loop to be fast.
   for (;;) {
-    // One comparison per instruction covers both fuel and the preemption flag: the flag is read
-    // every kPreemptInterval instructions (and after calls), bounding preemption latency.
-    if (remaining <= next_check) {
-      if (remaining == 0) return stop(RunExit::kOutOfFuel);
-      if (preempted()) return stop(RunExit::kPreempted);
-      next_check = remaining > kPreemptInterval ? remaining - kPreemptInterval : 0;
+    if (chunk == 0) {
+      if (left == 0) return Suspend(RunExit::kOutOfFuel, SlotIndex(code, next), fuel);
+      if (PreemptRequested()) {
+        return Suspend(RunExit::kPreempted, SlotIndex(code, next), fuel - left);
+      }
+      chunk = left < kPreemptInterval ? static_cast<uint32_t>(left) : kPreemptInterval;
+      left -= chunk;
     }
-    --remaining;
+    --chunk;
     const uint8_t* const slot = next;
     const uint8_t opcode = slot[0];
     const uint8_t operation = op::Operation(opcode);
@@ -238,7 +243,7 @@ runtime::RunExit Vm::Resume(uint64_t fuel) {
         } else if (operation == op::kExit) {
           if (depth_ == 0) {
             state_ = State::kFinished;
-            return stop(RunExit::kFinished);
+            return Suspend(RunExit::kFinished, SlotIndex(code, next), fuel - left - chunk);
           }
           const Frame& frame = frames_[--depth_];
           std::memcpy(&r[6], frame.saved, sizeof frame.saved);
@@ -247,23 +252,30 @@ runtime::RunExit Vm::Resume(uint64_t fuel) {
           continue;
         } else if (operation == op::kCall) {
           if (Src(slot) == op::kCallLocal && !(opcode & op::kSourceReg)) {
-            if (depth_ == max_depth_) return trap(TrapReason::kCallStackExhausted);
+            if (depth_ == max_depth_)
+              return Trap(TrapReason::kCallStackExhausted, SlotIndex(code, next) - 1,
+                          fuel - left - chunk);
             Frame& frame = frames_[depth_++];
             std::memcpy(frame.saved, &r[6], sizeof frame.saved);
-            frame.return_pc = slot_of(next);
+            frame.return_pc = SlotIndex(code, next);
             r[kFramePointer] -= frame_size_;
             next += static_cast<int64_t>(Imm(slot)) * kSlotSize;
           } else {
             const uint64_t id =
                 (opcode & op::kSourceReg) ? r[Dst(slot)] : static_cast<uint32_t>(Imm(slot));
             const Helper* helper = FindHelper(helpers_, id);
-            if (helper == nullptr) return trap(TrapReason::kInvalidHelper);
-            pc_ = slot_of(next);
+            if (helper == nullptr)
+              return Trap(TrapReason::kInvalidHelper, SlotIndex(code, next) - 1,
+                          fuel - left - chunk);
+            pc_ = SlotIndex(code, next);
             const HostAction action = helper->function(helper->context, *this, &r[1], &r[0]);
-            if (action == HostAction::kTrap) return trap(TrapReason::kHostFault);
-            if (action == HostAction::kBlock) return stop(RunExit::kBlocked);
+            if (action == HostAction::kTrap)
+              return Trap(TrapReason::kHostFault, SlotIndex(code, next) - 1, fuel - left - chunk);
+            if (action == HostAction::kBlock)
+              return Suspend(RunExit::kBlocked, SlotIndex(code, next), fuel - left - chunk);
           }
-          if (preempted()) return stop(RunExit::kPreempted);
+          if (PreemptRequested())
+            return Suspend(RunExit::kPreempted, SlotIndex(code, next), fuel - left - chunk);
           continue;
         } else {
           const uint64_t a = r[Dst(slot)];
@@ -291,7 +303,9 @@ runtime::RunExit Vm::Resume(uint64_t fuel) {
         const uint32_t size = op::AccessSize(opcode);
         const uint8_t* p =
             Translate(r[Src(slot)] + static_cast<int64_t>(Offset(slot)), size, kRead);
-        if (p == nullptr) return trap(TrapReason::kMemoryAccessDenied);
+        if (p == nullptr)
+          return Trap(TrapReason::kMemoryAccessDenied, SlotIndex(code, next) - 1,
+                      fuel - left - chunk);
         const uint64_t value = Load(p, size);
         r[Dst(slot)] = (opcode & op::kModeMask) == op::kModeMemSx ? SignExtend(value, size) : value;
         continue;
@@ -301,7 +315,9 @@ runtime::RunExit Vm::Resume(uint64_t fuel) {
         const bool atomic = (opcode & op::kModeMask) == op::kModeAtomic;
         uint8_t* p = Translate(r[Dst(slot)] + static_cast<int64_t>(Offset(slot)), size,
                                atomic ? kReadWrite : kWrite);
-        if (p == nullptr) return trap(TrapReason::kMemoryAccessDenied);
+        if (p == nullptr)
+          return Trap(TrapReason::kMemoryAccessDenied, SlotIndex(code, next) - 1,
+                      fuel - left - chunk);
         if (op::Class(opcode) == op::kSt) {
           Store(p, size, static_cast<uint64_t>(int64_t{Imm(slot)}));
         } else if (!atomic) {

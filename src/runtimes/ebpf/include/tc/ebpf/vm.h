@@ -88,7 +88,10 @@ class Vm {
     kFirstGranted
   };
 
-  runtime::RunExit Trap(runtime::TrapReason reason, uint32_t pc);
+  // Record where the run stopped and the fuel it used.
+  runtime::RunExit Suspend(runtime::RunExit exit, uint32_t pc, uint64_t used);
+  runtime::RunExit Trap(runtime::TrapReason reason, uint32_t pc, uint64_t used);
+  bool PreemptRequested() const;
   uint64_t SectionAddress(int32_t section) const;
 
   Program program_;
