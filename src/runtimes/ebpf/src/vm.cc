@@ -146,6 +146,7 @@ void Vm::Start(std::span<uint8_t> input, Access input_access) {
   regions_[kInputRegion] = {Address(input.data()), static_cast<uint32_t>(input.size()),
                             input_access};
   depth_ = 0;
+  executed_ = 0;
   pc_ = program_.entry;
   state_ = State::kReady;
   trap_ = TrapReason::kNone;

@@ -50,7 +50,7 @@ class Vm {
 
   // Prepares a run from the entry point (the constructor already did, with no input): r1 = address
   // of `input` (0 when empty), r2 = its size; `input` becomes a region with `input_access`. Clears
-  // registers, call stack and trap.
+  // registers, call stack, trap and the instruction count.
   void Start(std::span<uint8_t> input, Access input_access = kReadWrite);
   // Runs at most `fuel` instructions from where the program stands (start, or where the last
   // run stopped) and tells why it returned.
@@ -70,7 +70,7 @@ class Vm {
   uint64_t reg(uint32_t index) const { return regs_[index]; }
   runtime::TrapReason trap_reason() const { return trap_; }
   uint32_t pc() const { return pc_; }  // the next slot to execute, or the faulting slot on a trap
-  uint64_t instructions_executed() const { return executed_; }
+  uint64_t instructions_executed() const { return executed_; }  // since Start(), all slices
   bool finished() const { return state_ == State::kFinished; }
 
  private:
