@@ -66,10 +66,12 @@ bool Condition(uint8_t operation, U a, U b) {
 
 // le16/le32 on a little-endian machine only truncate; be* and the ALU64 bswap* reverse bytes.
 uint64_t ByteSwap(uint64_t value, int32_t width, bool reverse) {
-  if (width == 16)
+  if (width == 16) {
     return reverse ? __builtin_bswap16(static_cast<uint16_t>(value)) : static_cast<uint16_t>(value);
-  if (width == 32)
+  }
+  if (width == 32) {
     return reverse ? __builtin_bswap32(static_cast<uint32_t>(value)) : static_cast<uint32_t>(value);
+  }
   return reverse ? __builtin_bswap64(value) : value;
 }
 
@@ -253,9 +255,10 @@ runtime::RunExit Vm::Resume(uint64_t fuel) {
           continue;
         } else if (operation == op::kCall) {
           if (Src(slot) == op::kCallLocal && !(opcode & op::kSourceReg)) {
-            if (depth_ == max_depth_)
-              return Trap(TrapReason::kCallStackExhausted, SlotIndex(code, next) - 1,
+            if (depth_ == max_depth_) {
+              return Trap(TrapReason::kCallStackExhausted, SlotIndex(code, slot),
                           fuel - left - chunk);
+            }
             Frame& frame = frames_[depth_++];
             std::memcpy(frame.saved, &r[6], sizeof frame.saved);
             frame.return_pc = SlotIndex(code, next);
@@ -265,18 +268,21 @@ runtime::RunExit Vm::Resume(uint64_t fuel) {
             const uint64_t id =
                 (opcode & op::kSourceReg) ? r[Dst(slot)] : static_cast<uint32_t>(Imm(slot));
             const Helper* helper = FindHelper(helpers_, id);
-            if (helper == nullptr)
-              return Trap(TrapReason::kInvalidHelper, SlotIndex(code, next) - 1,
-                          fuel - left - chunk);
+            if (helper == nullptr) {
+              return Trap(TrapReason::kInvalidHelper, SlotIndex(code, slot), fuel - left - chunk);
+            }
             pc_ = SlotIndex(code, next);
             const HostAction action = helper->function(helper->context, *this, &r[1], &r[0]);
-            if (action == HostAction::kTrap)
-              return Trap(TrapReason::kHostFault, SlotIndex(code, next) - 1, fuel - left - chunk);
-            if (action == HostAction::kBlock)
+            if (action == HostAction::kTrap) {
+              return Trap(TrapReason::kHostFault, SlotIndex(code, slot), fuel - left - chunk);
+            }
+            if (action == HostAction::kBlock) {
               return Suspend(RunExit::kBlocked, SlotIndex(code, next), fuel - left - chunk);
+            }
           }
-          if (PreemptRequested())
+          if (PreemptRequested()) {
             return Suspend(RunExit::kPreempted, SlotIndex(code, next), fuel - left - chunk);
+          }
           continue;
         } else {
           const uint64_t a = r[Dst(slot)];
@@ -304,9 +310,9 @@ runtime::RunExit Vm::Resume(uint64_t fuel) {
         const uint32_t size = op::AccessSize(opcode);
         const uint8_t* p =
             Translate(r[Src(slot)] + static_cast<int64_t>(Offset(slot)), size, kRead);
-        if (p == nullptr)
-          return Trap(TrapReason::kMemoryAccessDenied, SlotIndex(code, next) - 1,
-                      fuel - left - chunk);
+        if (p == nullptr) {
+          return Trap(TrapReason::kMemoryAccessDenied, SlotIndex(code, slot), fuel - left - chunk);
+        }
         const uint64_t value = Load(p, size);
         r[Dst(slot)] = (opcode & op::kModeMask) == op::kModeMemSx ? SignExtend(value, size) : value;
         continue;
@@ -316,9 +322,9 @@ runtime::RunExit Vm::Resume(uint64_t fuel) {
         const bool atomic = (opcode & op::kModeMask) == op::kModeAtomic;
         uint8_t* p = Translate(r[Dst(slot)] + static_cast<int64_t>(Offset(slot)), size,
                                atomic ? kReadWrite : kWrite);
-        if (p == nullptr)
-          return Trap(TrapReason::kMemoryAccessDenied, SlotIndex(code, next) - 1,
-                      fuel - left - chunk);
+        if (p == nullptr) {
+          return Trap(TrapReason::kMemoryAccessDenied, SlotIndex(code, slot), fuel - left - chunk);
+        }
         if (op::Class(opcode) == op::kSt) {
           Store(p, size, static_cast<uint64_t>(int64_t{Imm(slot)}));
         } else if (!atomic) {
