@@ -42,11 +42,12 @@ TEST(BpfAssembler, EncodesEachInstructionFamily) {
 TEST(BpfAssembler, ResolvesLabelsAndTheImplicitExitLabel) {
   auto a = Assemble("jeq %r1, 0, exit\nja done\ncall local f\ndone:\nexit\nf:\nexit");
   ASSERT_TRUE(a.ok()) << a.error;
-  EXPECT_EQ(a.code, Slots({{0x15, 1, 0, 3, 0},
-                           {0x05, 0, 0, 2, 0},
-                           {0x85, 0, 1, 0, 2},
-                           {0x95, 0, 0, 0, 0},
-                           {0x95, 0, 0, 0, 0}}));
+  const auto expected = Slots({{0x15, 1, 0, 2, 0},
+                               {0x05, 0, 0, 1, 0},
+                               {0x85, 0, 1, 0, 1},
+                               {0x95, 0, 0, 0, 0},
+                               {0x95, 0, 0, 0, 0}});
+  EXPECT_EQ(a.code, expected);
 }
 
 TEST(BpfAssembler, ReportsErrorsWithTheirLine) {
