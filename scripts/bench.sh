@@ -13,3 +13,5 @@ echo
 bench/crypto/qemu_count.sh build/cortex-m4
 echo "## CBOR and metadata, x86-64 instructions (callgrind, host-release)"
 scripts/bench-cbor.sh build/host-release/bench/cbor_bench
+echo "## eBPF interpreter (bench/ebpf/run.sh, callgrind, large run minus small run)"
+bench/ebpf/run.sh build/host-release
