@@ -195,6 +195,8 @@ tc::Status SpecRunner::Decode(const std::string& filename, LoadedModule& m) {
   limits.max_exports = 100000;
   limits.max_globals = 100000;
   limits.max_types = 100000;
+  limits.max_params = 1000;
+  limits.max_results = 1000;
   auto result = wasm::Decode(m.binary, m.arena, limits);
   if (!result.ok()) return result.status();
   m.module = *result;
@@ -255,6 +257,10 @@ std::string SpecRunner::Instantiate(LoadedModule& m, std::string* detail) {
   return "";
 }
 
+wasm::Name NameOf(const std::string& s) {
+  return wasm::Name{reinterpret_cast<const uint8_t*>(s.data()), static_cast<uint32_t>(s.size())};
+}
+
 wasm::Instance* SpecRunner::Target(const json& action) {
   if (action.contains("module")) {
     auto it = named_.find(action["module"].get<std::string>());
@@ -294,7 +300,7 @@ RunExit SpecRunner::Invoke(const json& action, std::vector<wasm::Slot>& results,
   }
   const std::string field = action["field"].get<std::string>();
   if (action["type"] == "get") {
-    auto ext = target->GetExport(field.c_str(), wasm::ExternKind::kGlobal);
+    auto ext = target->GetExport(NameOf(field), wasm::ExternKind::kGlobal);
     if (!ext.ok()) {
       error = "no such global export";
       return RunExit::kTrapped;
@@ -302,7 +308,7 @@ RunExit SpecRunner::Invoke(const json& action, std::vector<wasm::Slot>& results,
     results = {ext->global->value};
     return RunExit::kFinished;
   }
-  auto ext = target->GetExport(field.c_str(), wasm::ExternKind::kFunction);
+  auto ext = target->GetExport(NameOf(field), wasm::ExternKind::kFunction);
   if (!ext.ok()) {
     error = "no such function export: " + field;
     return RunExit::kTrapped;

@@ -31,7 +31,8 @@ struct BlockType {
 struct Control {
   Kind kind;
   bool unreachable;
-  bool dead;  // entered in unreachable code: nothing inside is emitted
+  bool dead;         // entered in unreachable code: nothing inside is emitted
+                     // (validation still treats its start as reachable)
   uint32_t height;
   BlockType type;
   uint32_t patch_head;   // unresolved jumps to the end of this block
@@ -125,7 +126,8 @@ class FunctionCompiler {
     return Status(ErrorCode::kInvalid, message, instr_at_);
   }
   Control& Top() { return ctrl_[ctrl_size_ - 1]; }
-  bool Live() const { return !ctrl_[ctrl_size_ - 1].unreachable; }
+  // Whether code at this point is emitted: reachable, inside a block that is itself reachable.
+  bool Live() const { return !ctrl_[ctrl_size_ - 1].unreachable && !ctrl_[ctrl_size_ - 1].dead; }
 
   // --- operand type stack ---
   Status Push(uint8_t type) {
@@ -275,9 +277,9 @@ Status FunctionCompiler::PushControl(Kind kind, const BlockType& type) {
   if (ctrl_size_ >= limits_.max_control_depth) {
     return Status(ErrorCode::kResourceExhausted, "blocks nested deeper than the limit", instr_at_);
   }
-  const bool dead = ctrl_size_ > 0 && Top().unreachable;
-  ctrl_[ctrl_size_++] = Control{kind,  dead,    dead,    vals_size_ - type.param_count,
-                                type,  kNoSite, kNoSite, 0};
+  const bool dead = ctrl_size_ > 0 && !Live();
+  ctrl_[ctrl_size_++] = Control{kind, false,   dead,    vals_size_ - type.param_count,
+                                type, kNoSite, kNoSite, 0};
   return Status::Ok();
 }
 
@@ -317,7 +319,7 @@ Status FunctionCompiler::OpElse() {
     c.else_site = kNoSite;
   }
   c.kind = Kind::kElse;
-  c.unreachable = c.dead;
+  c.unreachable = false;
   return PushTypes(c.type.params, c.type.param_count);
 }
 
@@ -392,6 +394,11 @@ Status FunctionCompiler::OpBrTable() {
     return Status(ErrorCode::kResourceExhausted, "br_table larger than the limit", count_at);
   }
   if (count > r_.remaining()) return r_.Error("unexpected end: br_table out of bounds");
+  // Decode every label first: a truncated table is malformed before it is invalid.
+  const LebReader labels = r_;
+  for (uint32_t i = 0; i <= count; ++i) TC_RETURN_IF_ERROR(r_.U32().status());
+  const LebReader after = r_;
+  r_ = labels;
   TC_RETURN_IF_ERROR(PopExpect(I32));
   const bool live = Live();
   if (live) {
@@ -401,15 +408,19 @@ Status FunctionCompiler::OpBrTable() {
   }
   // Every label must accept the operands; the default label fixes the arity.
   uint32_t arity = UINT32_MAX;
+  const ValType* types = nullptr;
   const uint32_t height = vals_size_;
   for (uint32_t i = 0; i <= count; ++i) {
     TC_ASSIGN_OR_RETURN(uint32_t depth, r_.U32());
     TC_ASSIGN_OR_RETURN(Control * target, Label(depth));
     const uint32_t label_arity = LabelArity(*target);
-    if (arity != UINT32_MAX && label_arity != arity) {
-      return Invalid("type mismatch: br_table labels have different arity");
+    // WebAssembly 1.0 (and this suite) require identical label types, even in dead code.
+    if (arity != UINT32_MAX &&
+        (label_arity != arity || std::memcmp(types, LabelTypes(*target), arity) != 0)) {
+      return Invalid("type mismatch: br_table labels have different types");
     }
     arity = label_arity;
+    types = LabelTypes(*target);
     // Check the label's types against the operands without consuming them.
     TC_RETURN_IF_ERROR(PopTypes(LabelTypes(*target), label_arity));
     vals_size_ = height;
@@ -419,6 +430,7 @@ Status FunctionCompiler::OpBrTable() {
       TC_RETURN_IF_ERROR(EmitTarget(*target));
     }
   }
+  r_ = after;
   MarkUnreachable();
   return Status::Ok();
 }

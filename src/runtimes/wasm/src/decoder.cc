@@ -240,22 +240,25 @@ Status Decoder::TypeSection(LebReader& r) {
     const uint32_t at = r.offset();
     TC_ASSIGN_OR_RETURN(uint8_t form, r.U8());
     if (form != 0x60) return Status(ErrorCode::kMalformed, "malformed function type form", at);
-    ValType buffer[2][256];
+    // Parameters and results are allocated back to back (byte-aligned, nothing in between), so
+    // they form the one contiguous array FuncType expects.
+    ValType* storage = nullptr;
     uint32_t counts[2];
     for (int part = 0; part < 2; ++part) {
       const uint32_t count_at = r.offset();
       TC_ASSIGN_OR_RETURN(counts[part], r.U32());
       const uint32_t limit = part == 0 ? limits_.max_params : limits_.max_results;
-      if (counts[part] > limit || counts[part] > 256) {
+      if (counts[part] > limit || counts[part] > UINT16_MAX) {
         return Exhausted(part == 0 ? "too many parameters" : "too many results", count_at);
       }
+      if (counts[part] > r.remaining()) return r.Error("unexpected end: too many value types");
+      ValType* part_types = arena_.AllocateArray<ValType>(counts[part]);
+      if (part_types == nullptr) return Exhausted("module arena exhausted", count_at);
+      if (part == 0) storage = part_types;
       for (uint32_t k = 0; k < counts[part]; ++k) {
-        TC_ASSIGN_OR_RETURN(buffer[part][k], ReadValType(r));
+        TC_ASSIGN_OR_RETURN(part_types[k], ReadValType(r));
       }
     }
-    TC_ASSIGN_OR_RETURN(ValType * storage, Array<ValType>(counts[0] + counts[1], at));
-    std::memcpy(storage, buffer[0], counts[0]);
-    std::memcpy(storage + counts[0], buffer[1], counts[1]);
     types[i] = {storage, static_cast<uint16_t>(counts[0]), static_cast<uint16_t>(counts[1])};
   }
   m_->types = types;
@@ -524,16 +527,25 @@ Status Decoder::CodeSection(LebReader& r) {
     const uint32_t groups_at = body.offset();
     TC_ASSIGN_OR_RETURN(uint32_t groups, body.U32());
     if (groups > body.remaining()) return body.Error("unexpected end: too many local groups");
+    // First decode every group (more than 2^32-1 locals is malformed), then apply the limit.
+    const LebReader groups_start = body;
     for (uint32_t g = 0; g < groups; ++g) {
-      const uint32_t group_at = body.offset();
+      TC_ASSIGN_OR_RETURN(uint32_t count, body.U32());
+      TC_RETURN_IF_ERROR(ReadValType(body).status());
+      local_count += count;
+      if (local_count > UINT32_MAX) {
+        return Status(ErrorCode::kMalformed, "too many locals", groups_at);
+      }
+    }
+    if (local_count > limits_.max_locals) return Exhausted("too many locals", groups_at);
+    body = groups_start;
+    local_count = type.param_count;
+    for (uint32_t g = 0; g < groups; ++g) {
       TC_ASSIGN_OR_RETURN(uint32_t count, body.U32());
       TC_ASSIGN_OR_RETURN(ValType t, ReadValType(body));
+      std::memset(locals + local_count, static_cast<uint8_t>(t), count);
       local_count += count;
-      if (local_count > UINT32_MAX) return Status(ErrorCode::kMalformed, "too many locals", group_at);
-      if (local_count > limits_.max_locals) return Exhausted("too many locals", group_at);
-      std::memset(locals + local_count - count, static_cast<uint8_t>(t), count);
     }
-    (void)groups_at;
     fb.local_count = static_cast<uint32_t>(local_count);
     const Status status = CompileFunction(context, body, locals, fb, arena_);
     arena_.ReleaseScratch(mark);

@@ -106,6 +106,10 @@ class LebReader {
   const uint8_t* p_;
   const uint8_t* end_;
   const uint8_t* origin_;
+
+ public:
+  LebReader(const LebReader&) = default;
+  LebReader& operator=(const LebReader&) = default;
 };
 
 }  // namespace tc::wasm

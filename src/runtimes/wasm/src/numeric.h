@@ -23,9 +23,22 @@ inline F Max(F a, F b) {
   return a > b ? a : b;
 }
 
+// Rounding functions: a NaN operand yields a quiet NaN (libm may hand a signalling NaN back).
 template <typename F>
 inline F Nearest(F a) {
-  return std::nearbyint(a);
+  return std::isnan(a) ? a + a : std::nearbyint(a);
+}
+template <typename F>
+inline F Ceil(F a) {
+  return std::isnan(a) ? a + a : std::ceil(a);
+}
+template <typename F>
+inline F Floor(F a) {
+  return std::isnan(a) ? a + a : std::floor(a);
+}
+template <typename F>
+inline F Trunc(F a) {
+  return std::isnan(a) ? a + a : std::trunc(a);
 }
 
 // Whether `f` (not NaN) truncates to a value representable in the integer type of the range
