@@ -330,7 +330,8 @@ Status FunctionCompiler::OpEnd() {
   if (c.kind == Kind::kIf) {
     // An `if` without `else` passes its parameters through as its results.
     if (c.type.param_count != c.type.result_count ||
-        std::memcmp(c.type.params, c.type.results, c.type.param_count) != 0) {
+        (c.type.param_count != 0 &&
+         std::memcmp(c.type.params, c.type.results, c.type.param_count) != 0)) {
       return Invalid("type mismatch: if without else must not change the stack");
     }
   }
@@ -416,7 +417,8 @@ Status FunctionCompiler::OpBrTable() {
     const uint32_t label_arity = LabelArity(*target);
     // WebAssembly 1.0 (and this suite) require identical label types, even in dead code.
     if (arity != UINT32_MAX &&
-        (label_arity != arity || std::memcmp(types, LabelTypes(*target), arity) != 0)) {
+        (label_arity != arity ||
+         (arity != 0 && std::memcmp(types, LabelTypes(*target), arity) != 0))) {
       return Invalid("type mismatch: br_table labels have different types");
     }
     arity = label_arity;

@@ -24,7 +24,7 @@ Status Thread::Start(const Function& function, std::span<const Slot> args) {
   if (needed > stack_.size() || frames_.empty()) {
     return Status(ErrorCode::kResourceExhausted, "stack too small for the call");
   }
-  std::memcpy(stack_.data(), args.data(), args.size() * sizeof(Slot));
+  if (!args.empty()) std::memcpy(stack_.data(), args.data(), args.size() * sizeof(Slot));
   trap_ = TrapReason::kNone;
   preempt_.store(false, std::memory_order_relaxed);
   result_count_ = 0;

@@ -26,7 +26,8 @@ struct FuncType {
   const ValType* results() const { return types + param_count; }
   friend bool operator==(const FuncType& a, const FuncType& b) {
     return a.param_count == b.param_count && a.result_count == b.result_count &&
-           std::memcmp(a.types, b.types, a.param_count + a.result_count) == 0;
+           (a.param_count + a.result_count == 0 ||
+            std::memcmp(a.types, b.types, a.param_count + a.result_count) == 0);
   }
 };
 
