@@ -131,7 +131,7 @@ class FunctionCompiler {
 
   // --- operand type stack ---
   Status Push(uint8_t type) {
-    if (vals_size_ >= limits_.max_operand_height) {
+    if (vals_size_ >= vals_capacity_) {
       return Status(ErrorCode::kResourceExhausted, "operand stack deeper than the limit",
                     instr_at_);
     }
@@ -243,9 +243,11 @@ class FunctionCompiler {
   uint32_t instr_at_ = 0;
 
   uint8_t* vals_ = nullptr;
+  uint32_t vals_capacity_ = 0;
   uint32_t vals_size_ = 0;
   uint32_t max_height_ = 0;
   Control* ctrl_ = nullptr;
+  uint32_t ctrl_capacity_ = 0;
   uint32_t ctrl_size_ = 0;
   uint32_t* code_ = nullptr;
   uint32_t code_size_ = 0;
@@ -274,7 +276,7 @@ Result<BlockType> FunctionCompiler::ReadBlockType() {
 }
 
 Status FunctionCompiler::PushControl(Kind kind, const BlockType& type) {
-  if (ctrl_size_ >= limits_.max_control_depth) {
+  if (ctrl_size_ >= ctrl_capacity_) {
     return Status(ErrorCode::kResourceExhausted, "blocks nested deeper than the limit", instr_at_);
   }
   const bool dead = ctrl_size_ > 0 && !Live();
@@ -690,9 +692,18 @@ Status FunctionCompiler::Step(uint8_t opcode) {
 }
 
 Status FunctionCompiler::Run() {
-  vals_ = static_cast<uint8_t*>(arena_.AllocateScratch(limits_.max_operand_height, 1));
+  // Scratch stacks no deeper than the body could ever make them: every nested block takes at
+  // least two bytes, every instruction pushes at most max_results values.
+  const uint64_t body_bytes = r_.remaining();
+  ctrl_capacity_ = static_cast<uint32_t>(
+      body_bytes / 2 + 2 < limits_.max_control_depth ? body_bytes / 2 + 2
+                                                     : limits_.max_control_depth);
+  const uint64_t pushes = (body_bytes + 1) * (limits_.max_results + 1);
+  vals_capacity_ = static_cast<uint32_t>(
+      pushes < limits_.max_operand_height ? pushes : limits_.max_operand_height);
+  vals_ = static_cast<uint8_t*>(arena_.AllocateScratch(vals_capacity_, 1));
   ctrl_ = static_cast<Control*>(
-      arena_.AllocateScratch(sizeof(Control) * limits_.max_control_depth, alignof(Control)));
+      arena_.AllocateScratch(sizeof(Control) * ctrl_capacity_, alignof(Control)));
   if (arena_.Allocate(0, 4) == nullptr || vals_ == nullptr || ctrl_ == nullptr) {
     return Status(ErrorCode::kResourceExhausted, "module arena exhausted", r_.offset());
   }
