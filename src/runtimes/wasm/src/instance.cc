@@ -133,7 +133,7 @@ int32_t Memory::Grow(uint32_t delta) {
   // inside the last page that was already there.
   if (delta != 0 && new_bytes > capacity) return -1;
   const uint64_t new_accessible = new_bytes < capacity ? new_bytes : capacity;
-  if (new_accessible > accessible) std::memset(data + accessible, 0, new_accessible - accessible);
+  if (new_accessible > accessible) std::memset(data + accessible, 0, static_cast<size_t>(new_accessible - accessible));
   accessible = new_accessible;
   pages = static_cast<uint32_t>(new_pages);
   return static_cast<int32_t>(old_pages);
@@ -277,7 +277,7 @@ Result<Instance*> Instantiate(const Module& m, std::span<const Extern> imports, 
     mem.max_pages = m.memory.has_max ? m.memory.max : 65536;
     const uint64_t bytes = uint64_t{m.memory.min} * kPageSize;
     mem.accessible = bytes < storage ? bytes : storage;
-    if (mem.accessible > 0) std::memset(mem.data, 0, mem.accessible);
+    if (mem.accessible > 0) std::memset(mem.data, 0, static_cast<size_t>(mem.accessible));
   }
   if (options.check_segments_first && !ApplySegments(*inst, true, trap)) {
     return Status(ErrorCode::kTrap, "segment does not fit");
