@@ -5,3 +5,7 @@ cd "$(dirname "$0")/.."
 
 echo "## Code size, cortex-m4 -Os (make size)"
 cmake --build --preset cortex-m4 --target size-report | grep -v '^\['
+
+echo
+echo "## WebAssembly runtime (bench/wasm/run_bench.sh, callgrind instruction counts)"
+bench/wasm/run_bench.sh build/host-release
