@@ -51,7 +51,6 @@ Status Thread::Start(const Function& function, std::span<const Slot> args) {
   *frame_top_++ = Frame{nullptr, nullptr, nullptr, nullptr};
   fp_ = stack_.data();
   std::memset(fp_ + body.param_count, 0, (body.local_count - body.param_count) * sizeof(Slot));
-  sp_ = fp_ + body.local_count;
   pc_ = body.code;
   instance_ = function.instance;
   body_ = &body;
@@ -72,7 +71,6 @@ RunExit Thread::Run() {
 
 RunExit Thread::Execute() {
   const uint32_t* pc = pc_;
-  Slot* sp = sp_;
   Slot* fp = fp_;
   Frame* frame_top = frame_top_;
   Frame* const frame_end = frames_.data() + frames_.size();
@@ -85,31 +83,31 @@ RunExit Thread::Execute() {
   TrapReason trap = TrapReason::kNone;
   RunExit exit;
   const Function* callee = nullptr;
+  Slot* args = nullptr;
 
-#define SAVE_STATE()       \
-  do {                     \
-    pc_ = pc;              \
-    sp_ = sp;              \
-    fp_ = fp;              \
+#define SAVE_STATE()        \
+  do {                      \
+    pc_ = pc;               \
+    fp_ = fp;               \
     frame_top_ = frame_top; \
-    instance_ = inst;      \
-    body_ = body;          \
-    fuel_ = fuel;          \
+    instance_ = inst;       \
+    body_ = body;           \
+    fuel_ = fuel;           \
   } while (0)
-#define LOAD_MEMORY()                   \
-  do {                                  \
-    if (inst->memory != nullptr) {      \
-      mem = inst->memory->data;         \
+#define LOAD_MEMORY()                      \
+  do {                                     \
+    if (inst->memory != nullptr) {         \
+      mem = inst->memory->data;            \
       mem_size = inst->memory->accessible; \
-    } else {                            \
-      mem = nullptr;                    \
-      mem_size = 0;                     \
-    }                                   \
+    } else {                               \
+      mem = nullptr;                       \
+      mem_size = 0;                        \
+    }                                      \
   } while (0)
-#define TRAP(reason)  \
-  do {                \
-    trap = reason;    \
-    goto do_trap;     \
+#define TRAP(reason) \
+  do {               \
+    trap = reason;   \
+    goto do_trap;    \
   } while (0)
 
   LOAD_MEMORY();
@@ -119,9 +117,8 @@ RunExit Thread::Execute() {
   };
 #define NEXT() goto* kDispatch[*pc]
 #define JUMP_REL(word_ptr) pc = (word_ptr) + static_cast<int32_t>(*(word_ptr))
-
-// Operand access: sp points one past the top.
-#define TOP sp[-1]
+// Slot operands: pc[k] is a slot index relative to the frame pointer.
+#define S(k) fp[pc[k]]
 #define I32_AT(x) static_cast<int32_t>(static_cast<uint32_t>(x))
 #define U32_AT(x) static_cast<uint32_t>(x)
 #define F32_AT(x) BitsTo<float>(static_cast<uint32_t>(x))
@@ -129,6 +126,13 @@ RunExit Thread::Execute() {
 #define PUT_U32(v) static_cast<Slot>(static_cast<uint32_t>(v))
 #define PUT_F32(v) static_cast<Slot>(ToBits<uint32_t>(static_cast<float>(v)))
 #define PUT_F64(v) static_cast<Slot>(ToBits<uint64_t>(static_cast<double>(v)))
+// Moves `count` values from slot `from` to slot `to` (a branch carrying values to its label).
+#define MOVE_VALUES(count, from, to)                                        \
+  do {                                                                      \
+    if ((count) != 0 && (from) != (to)) {                                   \
+      std::memmove(fp + (to), fp + (from), (count) * sizeof(Slot));         \
+    }                                                                       \
+  } while (0)
 
   NEXT();
 
@@ -148,60 +152,51 @@ L_fuel: {
   NEXT();
 }
 
+L_copy:
+  S(1) = S(2);
+  pc += 3;
+  NEXT();
 L_br:
   JUMP_REL(pc + 1);
   NEXT();
-L_br_move: {
-  const uint32_t keep = pc[1];
-  const uint32_t drop = pc[2];
-  std::memmove(sp - keep - drop, sp - keep, keep * sizeof(Slot));
-  sp -= drop;
-  JUMP_REL(pc + 3);
+L_br_move:
+  MOVE_VALUES(pc[1], pc[2], pc[3]);
+  JUMP_REL(pc + 4);
   NEXT();
-}
 L_br_if:
-  if (U32_AT(*--sp) != 0) {
-    JUMP_REL(pc + 1);
+  if (U32_AT(S(1)) != 0) {
+    JUMP_REL(pc + 2);
   } else {
-    pc += 2;
+    pc += 3;
   }
   NEXT();
 L_br_if_move:
-  if (U32_AT(*--sp) != 0) {
-    const uint32_t keep = pc[1];
-    const uint32_t drop = pc[2];
-    std::memmove(sp - keep - drop, sp - keep, keep * sizeof(Slot));
-    sp -= drop;
-    JUMP_REL(pc + 3);
+  if (U32_AT(S(1)) != 0) {
+    MOVE_VALUES(pc[2], pc[3], pc[4]);
+    JUMP_REL(pc + 5);
   } else {
-    pc += 4;
+    pc += 6;
   }
   NEXT();
 L_br_unless:
-  if (U32_AT(*--sp) == 0) {
-    JUMP_REL(pc + 1);
+  if (U32_AT(S(1)) == 0) {
+    JUMP_REL(pc + 2);
   } else {
-    pc += 2;
+    pc += 3;
   }
   NEXT();
 L_br_table: {
-  const uint32_t count = pc[1];
-  uint32_t index = U32_AT(*--sp);
+  const uint32_t count = pc[2];
+  uint32_t index = U32_AT(S(1));
   if (index > count) index = count;
-  const uint32_t* entry = pc + 2 + index * 3;
-  const uint32_t keep = entry[0];
-  const uint32_t drop = entry[1];
-  if (drop != 0) {
-    std::memmove(sp - keep - drop, sp - keep, keep * sizeof(Slot));
-    sp -= drop;
-  }
-  JUMP_REL(entry + 2);
+  const uint32_t* entry = pc + 3 + index * 4;
+  MOVE_VALUES(entry[0], entry[1], entry[2]);
+  JUMP_REL(entry + 3);
   NEXT();
 }
 L_return: {
   const uint32_t n = body->result_count;
-  std::memmove(fp, sp - n, n * sizeof(Slot));
-  sp = fp + n;
+  if (n != 0 && pc[1] != 0) std::memmove(fp, fp + pc[1], n * sizeof(Slot));
   const Frame& caller = *--frame_top;
   if (caller.return_pc == nullptr) {
     result_count_ = n;
@@ -219,37 +214,35 @@ L_return: {
 
 L_call:
   callee = inst->functions[pc[1]];
-  pc += 2;
+  args = fp + pc[2];
+  pc += 3;
 call_function: {
   if (callee->body == nullptr) {
     ++host_calls_;
-    const FuncType& type = *callee->type;
-    Slot* args = sp - type.param_count;
-    HostCall call{args, &type, MemoryView(inst->memory), this};
+    HostCall call{args, callee->type, MemoryView(inst->memory), this};
     const HostAction action = callee->host(callee->host_context, call);
-    sp = args + type.result_count;
     if (action == HostAction::kContinue) {
       LOAD_MEMORY();
       NEXT();
     }
     if (action == HostAction::kTrap) TRAP(TrapReason::kHostFault);
     blocked_results_ = args;
-    blocked_result_count_ = type.result_count;
+    blocked_result_count_ = callee->type->result_count;
     SAVE_STATE();
     return RunExit::kBlocked;
   }
   const FuncBody* callee_body = callee->body;
   if (frame_top == frame_end) TRAP(TrapReason::kCallStackExhausted);
-  Slot* new_fp = sp - callee_body->param_count;
-  if (callee_body->local_count + callee_body->max_height >
-      static_cast<size_t>(stack_end - new_fp)) {
+  if (callee_body->local_count + callee_body->max_height > static_cast<size_t>(stack_end - args)) {
     TRAP(TrapReason::kValueStackExhausted);
   }
   *frame_top++ = Frame{pc, fp, inst, body};
   ++calls_;
-  fp = new_fp;
-  sp = fp + callee_body->local_count;
-  for (Slot* p = fp + callee_body->param_count; p < sp; ++p) *p = 0;
+  fp = args;
+  for (Slot *p = fp + callee_body->param_count, *end = fp + callee_body->local_count; p < end;
+       ++p) {
+    *p = 0;
+  }
   pc = callee_body->code;
   body = callee_body;
   if (callee->instance != inst) {
@@ -260,7 +253,7 @@ call_function: {
 }
 
 L_call_indirect: {
-  const uint32_t index = U32_AT(*--sp);
+  const uint32_t index = U32_AT(S(2));
   const Table* table = inst->table;
   if (index >= table->size) TRAP(TrapReason::kTableOutOfBounds);
   callee = table->elements[index];
@@ -269,63 +262,44 @@ L_call_indirect: {
   if (callee->type != &expected && !(*callee->type == expected)) {
     TRAP(TrapReason::kIndirectCallTypeMismatch);
   }
-  pc += 2;
+  args = fp + pc[3];
+  pc += 4;
   goto call_function;
 }
 
-L_drop:
-  --sp;
-  ++pc;
-  NEXT();
-L_select: {
-  const uint32_t c = U32_AT(sp[-1]);
-  sp -= 2;
-  if (c == 0) sp[-1] = sp[0];
-  ++pc;
-  NEXT();
-}
-L_local_get:
-  *sp++ = fp[pc[1]];
-  pc += 2;
-  NEXT();
-L_local_set:
-  fp[pc[1]] = *--sp;
-  pc += 2;
-  NEXT();
-L_local_tee:
-  fp[pc[1]] = sp[-1];
-  pc += 2;
+L_select:
+  S(1) = U32_AT(S(4)) != 0 ? S(2) : S(3);
+  pc += 5;
   NEXT();
 L_global_get:
-  *sp++ = inst->globals[pc[1]]->value;
-  pc += 2;
+  S(1) = inst->globals[pc[2]]->value;
+  pc += 3;
   NEXT();
 L_global_set:
-  inst->globals[pc[1]]->value = *--sp;
-  pc += 2;
+  inst->globals[pc[2]]->value = S(1);
+  pc += 3;
   NEXT();
 
 // Memory access: the effective address is computed in 64 bits so offset + address never wraps.
-#define LOAD(T, CONVERT)                                                   \
-  {                                                                        \
-    const uint64_t ea = static_cast<uint64_t>(U32_AT(TOP)) + pc[1];        \
-    if (ea + sizeof(T) > mem_size) TRAP(TrapReason::kMemoryOutOfBounds);   \
-    T v;                                                                   \
-    std::memcpy(&v, mem + ea, sizeof(T));                                  \
-    TOP = CONVERT;                                                         \
-    pc += 2;                                                               \
-    NEXT();                                                                \
+#define LOAD(T, CONVERT)                                                 \
+  {                                                                      \
+    const uint64_t ea = static_cast<uint64_t>(U32_AT(S(2))) + pc[3];     \
+    if (ea + sizeof(T) > mem_size) TRAP(TrapReason::kMemoryOutOfBounds); \
+    T v;                                                                 \
+    std::memcpy(&v, mem + ea, sizeof(T));                                \
+    S(1) = CONVERT;                                                      \
+    pc += 4;                                                             \
+    NEXT();                                                              \
   }
-#define STORE(T, VALUE)                                                    \
-  {                                                                        \
-    const Slot value = sp[-1];                                             \
-    const uint64_t ea = static_cast<uint64_t>(U32_AT(sp[-2])) + pc[1];     \
-    sp -= 2;                                                               \
-    if (ea + sizeof(T) > mem_size) TRAP(TrapReason::kMemoryOutOfBounds);   \
-    const T v = VALUE;                                                     \
-    std::memcpy(mem + ea, &v, sizeof(T));                                  \
-    pc += 2;                                                               \
-    NEXT();                                                                \
+#define STORE(T, VALUE)                                                  \
+  {                                                                      \
+    const Slot value = S(2);                                             \
+    const uint64_t ea = static_cast<uint64_t>(U32_AT(S(1))) + pc[3];     \
+    if (ea + sizeof(T) > mem_size) TRAP(TrapReason::kMemoryOutOfBounds); \
+    const T v = VALUE;                                                   \
+    std::memcpy(mem + ea, &v, sizeof(T));                                \
+    pc += 4;                                                             \
+    NEXT();                                                              \
   }
 
 L_i32_load: LOAD(uint32_t, static_cast<Slot>(v))
@@ -353,39 +327,48 @@ L_i64_store16: STORE(uint16_t, static_cast<uint16_t>(value))
 L_i64_store32: STORE(uint32_t, static_cast<uint32_t>(value))
 
 L_memory_size:
-  *sp++ = PUT_U32(inst->memory->pages);
-  ++pc;
-  NEXT();
-L_memory_grow:
-  TOP = PUT_U32(inst->memory->Grow(U32_AT(TOP)));
-  LOAD_MEMORY();
-  ++pc;
-  NEXT();
-
-L_i32_const:
-  *sp++ = pc[1];
+  S(1) = PUT_U32(inst->memory->pages);
   pc += 2;
   NEXT();
-L_i64_const:
-  *sp++ = static_cast<Slot>(pc[1]) | (static_cast<Slot>(pc[2]) << 32);
+L_memory_grow:
+  S(1) = PUT_U32(inst->memory->Grow(U32_AT(S(2))));
+  LOAD_MEMORY();
   pc += 3;
   NEXT();
 
-#define UNARY(EXPR)  \
-  {                  \
-    const Slot a = TOP; \
-    TOP = (EXPR);    \
-    ++pc;            \
-    NEXT();          \
+L_i32_const:
+  S(1) = pc[2];
+  pc += 3;
+  NEXT();
+L_i64_const:
+  S(1) = static_cast<Slot>(pc[2]) | (static_cast<Slot>(pc[3]) << 32);
+  pc += 4;
+  NEXT();
+
+#define UNARY(EXPR)     \
+  {                     \
+    const Slot a = S(2); \
+    S(1) = (EXPR);      \
+    pc += 3;            \
+    NEXT();             \
   }
 #define BINARY(EXPR)    \
   {                     \
-    const Slot b = sp[-1]; \
-    const Slot a = sp[-2]; \
-    --sp;               \
-    TOP = (EXPR);       \
-    ++pc;               \
+    const Slot a = S(2); \
+    const Slot b = S(3); \
+    S(1) = (EXPR);      \
+    pc += 4;            \
     NEXT();             \
+  }
+// A binary operation that may trap: CHECK runs with a and b in scope before the result is stored.
+#define BINARY_CHECKED(CHECK, EXPR) \
+  {                                 \
+    const Slot a = S(2);            \
+    const Slot b = S(3);            \
+    CHECK;                          \
+    S(1) = (EXPR);                  \
+    pc += 4;                        \
+    NEXT();                         \
   }
 #define A32 U32_AT(a)
 #define B32 U32_AT(b)
@@ -440,43 +423,17 @@ L_i32_popcnt: UNARY(PUT_U32(__builtin_popcount(A32)))
 L_i32_add: BINARY(PUT_U32(A32 + B32))
 L_i32_sub: BINARY(PUT_U32(A32 - B32))
 L_i32_mul: BINARY(PUT_U32(A32 * B32))
-L_i32_div_s: {
-  const Slot b = sp[-1];
-  const Slot a = sp[-2];
-  if (B32 == 0) TRAP(TrapReason::kDivisionByZero);
-  if (SA32 == INT32_MIN && SB32 == -1) TRAP(TrapReason::kIntegerOverflow);
-  --sp;
-  TOP = PUT_U32(SA32 / SB32);
-  ++pc;
-  NEXT();
-}
-L_i32_div_u: {
-  const Slot b = sp[-1];
-  const Slot a = sp[-2];
-  if (B32 == 0) TRAP(TrapReason::kDivisionByZero);
-  --sp;
-  TOP = PUT_U32(A32 / B32);
-  ++pc;
-  NEXT();
-}
-L_i32_rem_s: {
-  const Slot b = sp[-1];
-  const Slot a = sp[-2];
-  if (B32 == 0) TRAP(TrapReason::kDivisionByZero);
-  --sp;
-  TOP = SB32 == -1 ? 0 : PUT_U32(SA32 % SB32);
-  ++pc;
-  NEXT();
-}
-L_i32_rem_u: {
-  const Slot b = sp[-1];
-  const Slot a = sp[-2];
-  if (B32 == 0) TRAP(TrapReason::kDivisionByZero);
-  --sp;
-  TOP = PUT_U32(A32 % B32);
-  ++pc;
-  NEXT();
-}
+L_i32_div_s:
+  BINARY_CHECKED(if (B32 == 0) TRAP(TrapReason::kDivisionByZero);
+                 if (SA32 == INT32_MIN && SB32 == -1) TRAP(TrapReason::kIntegerOverflow),
+                 PUT_U32(SA32 / SB32))
+L_i32_div_u:
+  BINARY_CHECKED(if (B32 == 0) TRAP(TrapReason::kDivisionByZero), PUT_U32(A32 / B32))
+L_i32_rem_s:
+  BINARY_CHECKED(if (B32 == 0) TRAP(TrapReason::kDivisionByZero),
+                 SB32 == -1 ? 0 : PUT_U32(SA32 % SB32))
+L_i32_rem_u:
+  BINARY_CHECKED(if (B32 == 0) TRAP(TrapReason::kDivisionByZero), PUT_U32(A32 % B32))
 L_i32_and: BINARY(PUT_U32(A32 & B32))
 L_i32_or: BINARY(PUT_U32(A32 | B32))
 L_i32_xor: BINARY(PUT_U32(A32 ^ B32))
@@ -492,43 +449,15 @@ L_i64_popcnt: UNARY(static_cast<Slot>(__builtin_popcountll(a)))
 L_i64_add: BINARY(a + b)
 L_i64_sub: BINARY(a - b)
 L_i64_mul: BINARY(a * b)
-L_i64_div_s: {
-  const Slot b = sp[-1];
-  const Slot a = sp[-2];
-  if (b == 0) TRAP(TrapReason::kDivisionByZero);
-  if (SA64 == INT64_MIN && SB64 == -1) TRAP(TrapReason::kIntegerOverflow);
-  --sp;
-  TOP = static_cast<Slot>(SA64 / SB64);
-  ++pc;
-  NEXT();
-}
-L_i64_div_u: {
-  const Slot b = sp[-1];
-  const Slot a = sp[-2];
-  if (b == 0) TRAP(TrapReason::kDivisionByZero);
-  --sp;
-  TOP = a / b;
-  ++pc;
-  NEXT();
-}
-L_i64_rem_s: {
-  const Slot b = sp[-1];
-  const Slot a = sp[-2];
-  if (b == 0) TRAP(TrapReason::kDivisionByZero);
-  --sp;
-  TOP = SB64 == -1 ? 0 : static_cast<Slot>(SA64 % SB64);
-  ++pc;
-  NEXT();
-}
-L_i64_rem_u: {
-  const Slot b = sp[-1];
-  const Slot a = sp[-2];
-  if (b == 0) TRAP(TrapReason::kDivisionByZero);
-  --sp;
-  TOP = a % b;
-  ++pc;
-  NEXT();
-}
+L_i64_div_s:
+  BINARY_CHECKED(if (b == 0) TRAP(TrapReason::kDivisionByZero);
+                 if (SA64 == INT64_MIN && SB64 == -1) TRAP(TrapReason::kIntegerOverflow),
+                 static_cast<Slot>(SA64 / SB64))
+L_i64_div_u: BINARY_CHECKED(if (b == 0) TRAP(TrapReason::kDivisionByZero), a / b)
+L_i64_rem_s:
+  BINARY_CHECKED(if (b == 0) TRAP(TrapReason::kDivisionByZero),
+                 SB64 == -1 ? 0 : static_cast<Slot>(SA64 % SB64))
+L_i64_rem_u: BINARY_CHECKED(if (b == 0) TRAP(TrapReason::kDivisionByZero), a % b)
 L_i64_and: BINARY(a & b)
 L_i64_or: BINARY(a | b)
 L_i64_xor: BINARY(a ^ b)
@@ -570,15 +499,15 @@ L_f64_copysign: BINARY((a & 0x7FFFFFFFFFFFFFFFull) | (b & 0x8000000000000000ull)
 L_i32_wrap_i64: UNARY(PUT_U32(a))
 
 // Trapping float-to-int conversions: NaN is an invalid conversion, out of range an overflow.
-#define TRUNC(F_EXPR, LOWER, UPPER, RESULT)                                  \
-  {                                                                          \
-    const Slot a = TOP;                                                      \
-    const auto f = F_EXPR;                                                   \
-    if (std::isnan(f)) TRAP(TrapReason::kInvalidConversion);                 \
-    if (!InRange(f, LOWER, UPPER)) TRAP(TrapReason::kIntegerOverflow);       \
-    TOP = RESULT;                                                            \
-    ++pc;                                                                    \
-    NEXT();                                                                  \
+#define TRUNC(F_EXPR, LOWER, UPPER, RESULT)                            \
+  {                                                                    \
+    const Slot a = S(2);                                               \
+    const auto f = F_EXPR;                                             \
+    if (std::isnan(f)) TRAP(TrapReason::kInvalidConversion);           \
+    if (!InRange(f, LOWER, UPPER)) TRAP(TrapReason::kIntegerOverflow); \
+    S(1) = RESULT;                                                     \
+    pc += 3;                                                           \
+    NEXT();                                                            \
   }
 L_i32_trunc_f32_s: TRUNC(FA, -2147483904.0f, 2147483648.0f, PUT_U32(static_cast<int32_t>(f)))
 L_i32_trunc_f32_u: TRUNC(FA, -1.0f, 4294967296.0f, PUT_U32(static_cast<uint32_t>(f)))
@@ -606,9 +535,7 @@ L_f64_convert_i32_u: UNARY(PUT_F64(static_cast<double>(A32)))
 L_f64_convert_i64_s: UNARY(PUT_F64(static_cast<double>(SA64)))
 L_f64_convert_i64_u: UNARY(PUT_F64(static_cast<double>(a)))
 L_f64_promote_f32: UNARY(PUT_F64(static_cast<double>(FA)))
-L_reinterpret:  // bits are kept as they are in the slot
-  ++pc;
-  NEXT();
+L_reinterpret: UNARY(a)  // the bits stay as they are
 L_i32_extend8_s: UNARY(PUT_U32(static_cast<int32_t>(static_cast<int8_t>(a))))
 L_i32_extend16_s: UNARY(PUT_U32(static_cast<int32_t>(static_cast<int16_t>(a))))
 L_i64_extend8_s: UNARY(static_cast<Slot>(static_cast<int64_t>(static_cast<int8_t>(a))))
@@ -624,18 +551,18 @@ L_i64_trunc_sat_f32_u: UNARY(static_cast<Slot>(TruncSat<uint64_t>(FA)))
 L_i64_trunc_sat_f64_s: UNARY(static_cast<Slot>(TruncSat<int64_t>(DA)))
 L_i64_trunc_sat_f64_u: UNARY(static_cast<Slot>(TruncSat<uint64_t>(DA)))
 
+// Bulk operations: operands dst/value, src, n in slots pc[1..3], segment index in pc[4].
 L_memory_init: {
-  const uint32_t n = U32_AT(sp[-1]);
-  const uint32_t src = U32_AT(sp[-2]);
-  const uint32_t dst = U32_AT(sp[-3]);
-  sp -= 3;
-  const DataSegment& seg = inst->module->datas[pc[1]];
-  const uint32_t seg_size = inst->data_dropped[pc[1]] ? 0 : seg.size;
+  const uint32_t dst = U32_AT(S(1));
+  const uint32_t src = U32_AT(S(2));
+  const uint32_t n = U32_AT(S(3));
+  const DataSegment& seg = inst->module->datas[pc[4]];
+  const uint32_t seg_size = inst->data_dropped[pc[4]] ? 0 : seg.size;
   if (uint64_t{src} + n > seg_size || uint64_t{dst} + n > mem_size) {
     TRAP(TrapReason::kMemoryOutOfBounds);
   }
   if (n != 0) std::memcpy(mem + dst, seg.bytes + src, n);
-  pc += 2;
+  pc += 5;
   NEXT();
 }
 L_data_drop:
@@ -643,34 +570,31 @@ L_data_drop:
   pc += 2;
   NEXT();
 L_memory_copy: {
-  const uint32_t n = U32_AT(sp[-1]);
-  const uint32_t src = U32_AT(sp[-2]);
-  const uint32_t dst = U32_AT(sp[-3]);
-  sp -= 3;
+  const uint32_t dst = U32_AT(S(1));
+  const uint32_t src = U32_AT(S(2));
+  const uint32_t n = U32_AT(S(3));
   if (uint64_t{src} + n > mem_size || uint64_t{dst} + n > mem_size) {
     TRAP(TrapReason::kMemoryOutOfBounds);
   }
   if (n != 0) std::memmove(mem + dst, mem + src, n);
-  ++pc;
+  pc += 5;
   NEXT();
 }
 L_memory_fill: {
-  const uint32_t n = U32_AT(sp[-1]);
-  const uint32_t value = U32_AT(sp[-2]);
-  const uint32_t dst = U32_AT(sp[-3]);
-  sp -= 3;
+  const uint32_t dst = U32_AT(S(1));
+  const uint32_t value = U32_AT(S(2));
+  const uint32_t n = U32_AT(S(3));
   if (uint64_t{dst} + n > mem_size) TRAP(TrapReason::kMemoryOutOfBounds);
   if (n != 0) std::memset(mem + dst, static_cast<uint8_t>(value), n);
-  ++pc;
+  pc += 5;
   NEXT();
 }
 L_table_init: {
-  const uint32_t n = U32_AT(sp[-1]);
-  const uint32_t src = U32_AT(sp[-2]);
-  const uint32_t dst = U32_AT(sp[-3]);
-  sp -= 3;
-  const ElemSegment& seg = inst->module->elems[pc[1]];
-  const uint32_t seg_size = inst->elem_dropped[pc[1]] ? 0 : seg.count;
+  const uint32_t dst = U32_AT(S(1));
+  const uint32_t src = U32_AT(S(2));
+  const uint32_t n = U32_AT(S(3));
+  const ElemSegment& seg = inst->module->elems[pc[4]];
+  const uint32_t seg_size = inst->elem_dropped[pc[4]] ? 0 : seg.count;
   Table* table = inst->table;
   if (uint64_t{src} + n > seg_size || uint64_t{dst} + n > table->size) {
     TRAP(TrapReason::kTableOutOfBounds);
@@ -680,7 +604,7 @@ L_table_init: {
     table->elements[dst + i] =
         item.kind == ConstExpr::Kind::kRefFunc ? inst->functions[item.index] : nullptr;
   }
-  pc += 2;
+  pc += 5;
   NEXT();
 }
 L_elem_drop:
@@ -688,16 +612,15 @@ L_elem_drop:
   pc += 2;
   NEXT();
 L_table_copy: {
-  const uint32_t n = U32_AT(sp[-1]);
-  const uint32_t src = U32_AT(sp[-2]);
-  const uint32_t dst = U32_AT(sp[-3]);
-  sp -= 3;
+  const uint32_t dst = U32_AT(S(1));
+  const uint32_t src = U32_AT(S(2));
+  const uint32_t n = U32_AT(S(3));
   Table* table = inst->table;
   if (uint64_t{src} + n > table->size || uint64_t{dst} + n > table->size) {
     TRAP(TrapReason::kTableOutOfBounds);
   }
   if (n != 0) std::memmove(table->elements + dst, table->elements + src, n * sizeof(void*));
-  ++pc;
+  pc += 5;
   NEXT();
 }
 

@@ -1,6 +1,9 @@
-// The interpreter's internal instruction set. Numeric, memory and variable instructions keep
-// their WebAssembly opcode; control flow is rewritten into jumps with precomputed targets and
-// stack adjustments. Every instruction is one 32-bit word followed by its immediates.
+// The interpreter's internal instruction set: a slot machine. Every operand-stack position and
+// local of a frame is a fixed slot (frame pointer + index) known at compile time, so each
+// instruction names its operand and result slots and the interpreter keeps no stack pointer.
+// Numeric, memory and variable instructions keep their WebAssembly opcode; control flow becomes
+// jumps with precomputed targets and slot moves. One 32-bit word per opcode and per immediate;
+// the layouts are listed in docs/wasm.md.
 #pragma once
 
 #include <cstdint>
@@ -10,37 +13,37 @@ namespace tc::wasm::op {
 enum : uint32_t {
   kUnreachable = 0x00,
   kBr = 0x0C,       // rel
-  kBrIf = 0x0D,     // rel
-  kBrTable = 0x0E,  // count, then count+1 entries of (keep, drop, rel)
-  kReturn = 0x0F,
-  kCall = 0x10,          // function index
-  kCallIndirect = 0x11,  // type index
-  kDrop = 0x1A,
-  kSelect = 0x1B,
-  kLocalGet = 0x20,  // slot
-  kLocalSet = 0x21,
-  kLocalTee = 0x22,
-  kGlobalGet = 0x23,  // global index
-  kGlobalSet = 0x24,
-  // 0x28..0x3E loads/stores: offset
-  kMemorySize = 0x3F,
-  kMemoryGrow = 0x40,
-  kI32Const = 0x41,  // value
-  kI64Const = 0x42,  // low, high
+  kBrIf = 0x0D,     // cond, rel
+  kBrTable = 0x0E,  // index, count, then count+1 entries of (values, from, to, rel)
+  kReturn = 0x0F,       // from: results are the slots from..from+n
+  kCall = 0x10,          // function index, first argument slot
+  kCallIndirect = 0x11,  // type index, table index slot, first argument slot
+  kSelect = 0x1B,  // dst, a, b, cond
+  // local.get/set/tee compile to slot operands and kCopy
+  kGlobalGet = 0x23,  // dst, global index
+  kGlobalSet = 0x24,  // src, global index
+  // 0x28..0x35 loads: dst, address, offset; 0x36..0x3E stores: address, value, offset
+  kMemorySize = 0x3F,  // dst
+  kMemoryGrow = 0x40,  // dst, delta
+  kI32Const = 0x41,  // dst, value
+  kI64Const = 0x42,  // dst, low, high
   kF32Const = 0x43,
   kF64Const = 0x44,
-  // 0x45..0xC4 numeric instructions, no immediates
-  kBrMove = 0xC5,       // keep, drop, rel
-  kBrIfMove = 0xC6,     // keep, drop, rel
-  kBrUnless = 0xC7,     // rel (the `if` of a block)
+  // 0x45..0xC4 numeric instructions: dst, a[, b]
+  kBrMove = 0xC5,       // values, from, to, rel
+  kBrIfMove = 0xC6,     // cond, values, from, to, rel
+  kBrUnless = 0xC7,     // cond, rel (the `if` of a block)
   kFuel = 0xC8,         // cost: a safe point (function entry, loop header)
-  kPrefixBase = 0xD0,   // 0xFC-prefixed instruction n becomes kPrefixBase + n
-  kMemoryInit = kPrefixBase + 8,   // segment
-  kDataDrop = kPrefixBase + 9,     // segment
+  kCopy = 0xC9,         // dst, src
+  // 0xFC-prefixed instruction n becomes kPrefixBase + n. trunc_sat: dst, a. The bulk operations
+  // take their three i32 operand slots then a segment index (unused by the copies and the fill).
+  kPrefixBase = 0xD0,
+  kMemoryInit = kPrefixBase + 8,
+  kDataDrop = kPrefixBase + 9,  // segment
   kMemoryCopy = kPrefixBase + 10,
   kMemoryFill = kPrefixBase + 11,
-  kTableInit = kPrefixBase + 12,   // segment
-  kElemDrop = kPrefixBase + 13,    // segment
+  kTableInit = kPrefixBase + 12,
+  kElemDrop = kPrefixBase + 13,  // segment
   kTableCopy = kPrefixBase + 14,
   kCount = kPrefixBase + 18,
 };
