@@ -13,6 +13,8 @@ namespace {
 
 constexpr uint8_t kUnknown = 0;  // the polymorphic type of unreachable code
 constexpr uint32_t kNoSite = UINT32_MAX;
+// Marks an operand that is a constant not yet written anywhere (its value is in consts_).
+constexpr uint32_t kConstant = 0x80000000u;
 
 constexpr uint8_t I32 = static_cast<uint8_t>(ValType::kI32);
 constexpr uint8_t I64 = static_cast<uint8_t>(ValType::kI64);
@@ -150,8 +152,13 @@ class FunctionCompiler {
     }
     return vals_[--vals_size_];
   }
+  bool TopIsConstant() const {
+    return vals_size_ > ctrl_[ctrl_size_ - 1].height && Live() &&
+           (srcs_[vals_size_ - 1] & kConstant) != 0;
+  }
   // Pops an operand of type `expected`; `slot` receives where its value is.
   Status PopExpect(uint8_t expected, uint32_t* slot = nullptr) {
+    if (slot != nullptr && TopIsConstant()) TC_RETURN_IF_ERROR(Materialize(vals_size_ - 1));
     const uint32_t before = vals_size_;
     TC_ASSIGN_OR_RETURN(uint8_t actual, Pop());
     if (actual != expected && actual != kUnknown && expected != kUnknown) {
@@ -173,9 +180,31 @@ class FunctionCompiler {
     Top().unreachable = true;
     FlushFuel();
   }
-  // Copies operand k into its own slot if it still lives in a local.
+  // Pushes a constant without emitting anything yet.
+  Status PushConstant(uint8_t type, uint64_t value) {
+    TC_RETURN_IF_ERROR(Push(type));
+    if (Live()) {
+      srcs_[vals_size_ - 1] = kConstant;
+      consts_[vals_size_ - 1] = value;
+    }
+    return Status::Ok();
+  }
+  // Writes constant operand k's value to `slot`.
+  Status EmitConstant(uint32_t k, uint32_t slot) {
+    const bool wide = vals_[k] == I64 || vals_[k] == F64;
+    TC_RETURN_IF_ERROR(EmitOp(wide ? op::kI64Const : op::kI32Const));
+    TC_RETURN_IF_ERROR(Emit(slot));
+    TC_RETURN_IF_ERROR(Emit(static_cast<uint32_t>(consts_[k])));
+    return wide ? Emit(static_cast<uint32_t>(consts_[k] >> 32)) : Status::Ok();
+  }
+  // Puts operand k into its own slot if it is still a local or a pending constant.
   Status Materialize(uint32_t k) {
     if (srcs_[k] == Own(k)) return Status::Ok();
+    if (srcs_[k] & kConstant) {
+      TC_RETURN_IF_ERROR(EmitConstant(k, Own(k)));
+      srcs_[k] = Own(k);
+      return Status::Ok();
+    }
     TC_RETURN_IF_ERROR(EmitOp(op::kCopy));
     TC_RETURN_IF_ERROR(Emit(Own(k)));
     TC_RETURN_IF_ERROR(Emit(srcs_[k]));
@@ -207,7 +236,29 @@ class FunctionCompiler {
   Status EmitOp(uint32_t opcode) {
     ++fuel_ops_;
     last_dst_site_ = kNoSite;
+    last_op_start_ = code_size_;
     return Emit(opcode);
+  }
+  // If the i32 condition in `cond` was just computed by a compare into its own slot (at
+  // position `k`), removes that compare and returns its opcode for fusing into a branch.
+  uint32_t TakeCompare(uint32_t cond, uint32_t k) {
+    if (last_dst_site_ == kNoSite || last_dst_site_ != last_op_start_ + 1 ||
+        code_[last_dst_site_] != cond || cond != Own(k)) {
+      return UINT32_MAX;
+    }
+    const uint32_t index = op::CompareIndex(code_[last_op_start_]);
+    if (index == UINT32_MAX) return UINT32_MAX;
+    fused_a_ = code_[last_op_start_ + 2];
+    fused_b_ = index == 20 ? 0 : code_[last_op_start_ + 3];
+    code_size_ = last_op_start_;
+    last_dst_site_ = kNoSite;
+    return index;
+  }
+  // Emits a fused compare-branch (`base` + index) up to, not including, its target word.
+  Status EmitFusedBranch(uint32_t base, uint32_t index) {
+    TC_RETURN_IF_ERROR(EmitOp(base + index));
+    TC_RETURN_IF_ERROR(Emit(fused_a_));
+    return index == 20 ? Status::Ok() : Emit(fused_b_);
   }
   // Emits `opcode dst` for a result pushed onto the stack, remembering where dst is so a
   // following local.set can retarget it.
@@ -303,6 +354,10 @@ class FunctionCompiler {
   uint32_t fuel_site_ = kNoSite;
   uint32_t fuel_ops_ = 0;
   uint32_t last_dst_site_ = kNoSite;
+  uint32_t last_op_start_ = kNoSite;
+  uint64_t* consts_ = nullptr;
+  uint32_t fused_a_ = 0;
+  uint32_t fused_b_ = 0;
 };
 
 Result<BlockType> FunctionCompiler::ReadBlockType() {
@@ -351,8 +406,14 @@ Status FunctionCompiler::OpBlock(Kind kind) {
     return EmitFuelSite();
   }
   if (kind == Kind::kIf) {
-    TC_RETURN_IF_ERROR(EmitOp(op::kBrUnless));
-    TC_RETURN_IF_ERROR(Emit(cond));
+    // The condition was popped before the parameters: it sits just above them.
+    const uint32_t fused = TakeCompare(cond, vals_size_);
+    if (fused != UINT32_MAX) {
+      TC_RETURN_IF_ERROR(EmitFusedBranch(op::kBrUnlessCmpBase, fused));
+    } else {
+      TC_RETURN_IF_ERROR(EmitOp(op::kBrUnless));
+      TC_RETURN_IF_ERROR(Emit(cond));
+    }
     Top().else_site = code_size_;
     return Emit(kNoSite);
   }
@@ -447,6 +508,11 @@ Status FunctionCompiler::OpBrIf() {
   if (Live()) {
     FlushFuel();
     if (arity == 0 || vals_size_ - arity == target->height) {
+      const uint32_t fused = TakeCompare(cond, vals_size_);
+      if (fused != UINT32_MAX) {
+        TC_RETURN_IF_ERROR(EmitFusedBranch(op::kBrIfCmpBase, fused));
+        return EmitTarget(*target);
+      }
       TC_RETURN_IF_ERROR(EmitOp(op::kBrIf));
       TC_RETURN_IF_ERROR(Emit(cond));
     } else {
@@ -535,6 +601,17 @@ Status FunctionCompiler::OpLocal(uint8_t opcode) {
   if (opcode == 0x20) {
     TC_RETURN_IF_ERROR(Push(type));
     if (Live()) srcs_[vals_size_ - 1] = index;  // read the local where it is
+    return Status::Ok();
+  }
+  if (TopIsConstant() && vals_[vals_size_ - 1] == type) {
+    const uint32_t k = --vals_size_;
+    TC_RETURN_IF_ERROR(MaterializeReadersOf(index));
+    TC_RETURN_IF_ERROR(EmitConstant(k, index));
+    if (opcode == 0x22) {
+      TC_RETURN_IF_ERROR(Push(type));
+      srcs_[vals_size_ - 1] = index;
+    }
+    last_dst_site_ = kNoSite;
     return Status::Ok();
   }
   uint32_t value = 0;
@@ -673,6 +750,13 @@ Status FunctionCompiler::OpNumeric(uint8_t opcode) {
   const NumericSig sig = NumericSignature(opcode);
   uint32_t a = 0;
   uint32_t b = 0;
+  if (op::HasImmForm(opcode) && TopIsConstant() && vals_[vals_size_ - 1] == I32) {
+    const uint32_t imm = static_cast<uint32_t>(consts_[--vals_size_]);
+    TC_RETURN_IF_ERROR(PopExpect(I32, &a));
+    TC_RETURN_IF_ERROR(EmitResultOp(op::ImmOf(opcode), I32));
+    TC_RETURN_IF_ERROR(Emit(a));
+    return Emit(imm);
+  }
   if (sig.b != 0) TC_RETURN_IF_ERROR(PopExpect(sig.b, &b));
   TC_RETURN_IF_ERROR(PopExpect(sig.a, &a));
   if (!Live()) return Push(sig.r);
@@ -731,6 +815,9 @@ Status FunctionCompiler::Step(uint8_t opcode) {
       uint32_t c = 0;
       TC_RETURN_IF_ERROR(PopExpect(I32, &c));
       const uint32_t before = vals_size_;
+      for (uint32_t k = 0; k < 2 && k < before - Top().height; ++k) {
+        if (Live()) TC_RETURN_IF_ERROR(Materialize(before - 1 - k));
+      }
       TC_ASSIGN_OR_RETURN(uint8_t b, Pop());
       const uint32_t b_slot = vals_size_ < before ? srcs_[vals_size_] : 0;
       TC_ASSIGN_OR_RETURN(uint8_t a, Pop());
@@ -778,9 +865,7 @@ Status FunctionCompiler::Step(uint8_t opcode) {
     }
     case 0x41: {
       TC_ASSIGN_OR_RETURN(int32_t v, r_.S32());
-      if (!Live()) return Push(I32);
-      TC_RETURN_IF_ERROR(EmitResultOp(op::kI32Const, I32));
-      return Emit(static_cast<uint32_t>(v));
+      return PushConstant(I32, static_cast<uint32_t>(v));
     }
     case 0x42:
     case 0x44: {
@@ -791,17 +876,11 @@ Status FunctionCompiler::Step(uint8_t opcode) {
       } else {
         TC_ASSIGN_OR_RETURN(v, r_.Fixed64());
       }
-      const uint8_t type = opcode == 0x42 ? I64 : F64;
-      if (!Live()) return Push(type);
-      TC_RETURN_IF_ERROR(EmitResultOp(op::kI64Const, type));
-      TC_RETURN_IF_ERROR(Emit(static_cast<uint32_t>(v)));
-      return Emit(static_cast<uint32_t>(v >> 32));
+      return PushConstant(opcode == 0x42 ? I64 : F64, v);
     }
     case 0x43: {
       TC_ASSIGN_OR_RETURN(uint32_t v, r_.Fixed32());
-      if (!Live()) return Push(F32);
-      TC_RETURN_IF_ERROR(EmitResultOp(op::kI32Const, F32));
-      return Emit(v);
+      return PushConstant(F32, v);
     }
     case 0xFC: return OpPrefixed();
     default: break;
@@ -823,10 +902,11 @@ Status FunctionCompiler::Run() {
       pushes < limits_.max_operand_height ? pushes : limits_.max_operand_height);
   vals_ = static_cast<uint8_t*>(arena_.AllocateScratch(vals_capacity_, 1));
   srcs_ = static_cast<uint32_t*>(arena_.AllocateScratch(vals_capacity_ * 4u, 4));
+  consts_ = static_cast<uint64_t*>(arena_.AllocateScratch(vals_capacity_ * 8u, 8));
   ctrl_ = static_cast<Control*>(
       arena_.AllocateScratch(sizeof(Control) * ctrl_capacity_, alignof(Control)));
   if (arena_.Allocate(0, 4) == nullptr || vals_ == nullptr || srcs_ == nullptr ||
-      ctrl_ == nullptr) {
+      consts_ == nullptr || ctrl_ == nullptr) {
     return Status(ErrorCode::kResourceExhausted, "module arena exhausted", r_.offset());
   }
   code_ = reinterpret_cast<uint32_t*>(arena_.free_begin());

@@ -45,7 +45,29 @@ enum : uint32_t {
   kTableInit = kPrefixBase + 12,
   kElemDrop = kPrefixBase + 13,  // segment
   kTableCopy = kPrefixBase + 14,
-  kCount = kPrefixBase + 18,
+  // i32 binary operations with a constant right operand: dst, a, imm. For the compares
+  // (0x46..0x4F) and arithmetic (0x6A..0x78), ImmOf(opcode).
+  kImmBase = kPrefixBase + 18,
+  // A compare fused with the branch that consumes it: a, b|imm, rel (eqz: a, rel). Index:
+  // compare 0x46..0x4F -> 0..9, the same with an immediate -> 10..19, eqz -> 20.
+  kBrIfCmpBase = kImmBase + 25,
+  kBrUnlessCmpBase = kBrIfCmpBase + 21,
+  kCount = kBrUnlessCmpBase + 21,
 };
+
+constexpr bool HasImmForm(uint32_t opcode) {
+  return (opcode >= 0x46 && opcode <= 0x4F) || (opcode >= 0x6A && opcode <= 0x78);
+}
+constexpr uint32_t ImmOf(uint32_t opcode) {
+  return kImmBase + (opcode <= 0x4F ? opcode - 0x46 : 10 + opcode - 0x6A);
+}
+constexpr bool IsImmCompare(uint32_t op) { return op >= kImmBase && op < kImmBase + 10; }
+// The fused-branch index of a compare instruction (plain or immediate), or UINT32_MAX.
+constexpr uint32_t CompareIndex(uint32_t op) {
+  if (op == 0x45) return 20;
+  if (op >= 0x46 && op <= 0x4F) return op - 0x46;
+  if (IsImmCompare(op)) return 10 + op - kImmBase;
+  return UINT32_MAX;
+}
 
 }  // namespace tc::wasm::op
