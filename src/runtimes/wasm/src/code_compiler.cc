@@ -655,6 +655,18 @@ Status FunctionCompiler::OpMemArg(uint8_t opcode) {
   }
   TC_RETURN_IF_ERROR(PopExpect(I32, &address));
   if (!Live()) return Push(access.type);
+  // `base + constant` computed just before: fold the add into the load.
+  if (last_dst_site_ != kNoSite && last_dst_site_ == last_op_start_ + 1 &&
+      code_[last_op_start_] == op::ImmOf(0x6A) && code_[last_dst_site_] == address &&
+      address == Own(vals_size_)) {
+    const uint32_t base = code_[last_op_start_ + 2];
+    const uint32_t addend = code_[last_op_start_ + 3];
+    code_size_ = last_op_start_;
+    TC_RETURN_IF_ERROR(EmitResultOp(op::kLoadAddBase + (opcode - 0x28), access.type));
+    TC_RETURN_IF_ERROR(Emit(base));
+    TC_RETURN_IF_ERROR(Emit(offset));
+    return Emit(addend);
+  }
   TC_RETURN_IF_ERROR(EmitResultOp(opcode, access.type));
   TC_RETURN_IF_ERROR(Emit(address));
   return Emit(offset);

@@ -745,6 +745,33 @@ L_br_unless_eqz:
   }
   NEXT();
 
+
+// Loads with a folded constant addend: the address wraps at 32 bits before the offset is added.
+#define LOAD_ADD(T, CONVERT)                                                        \
+  {                                                                                 \
+    const uint64_t ea = static_cast<uint64_t>(U32_AT(S(2)) + pc[4]) + pc[3];        \
+    if (ea + sizeof(T) > mem_size) TRAP(TrapReason::kMemoryOutOfBounds);            \
+    T v;                                                                            \
+    std::memcpy(&v, mem + ea, sizeof(T));                                           \
+    S(1) = CONVERT;                                                                 \
+    pc += 5;                                                                        \
+    NEXT();                                                                         \
+  }
+L_i32_load_add: LOAD_ADD(uint32_t, static_cast<Slot>(v))
+L_i64_load_add: LOAD_ADD(uint64_t, static_cast<Slot>(v))
+L_f32_load_add: LOAD_ADD(uint32_t, static_cast<Slot>(v))
+L_f64_load_add: LOAD_ADD(uint64_t, static_cast<Slot>(v))
+L_i32_load8_s_add: LOAD_ADD(int8_t, PUT_U32(static_cast<int32_t>(v)))
+L_i32_load8_u_add: LOAD_ADD(uint8_t, PUT_U32(v))
+L_i32_load16_s_add: LOAD_ADD(int16_t, PUT_U32(static_cast<int32_t>(v)))
+L_i32_load16_u_add: LOAD_ADD(uint16_t, PUT_U32(v))
+L_i64_load8_s_add: LOAD_ADD(int8_t, static_cast<Slot>(static_cast<int64_t>(v)))
+L_i64_load8_u_add: LOAD_ADD(uint8_t, static_cast<Slot>(v))
+L_i64_load16_s_add: LOAD_ADD(int16_t, static_cast<Slot>(static_cast<int64_t>(v)))
+L_i64_load16_u_add: LOAD_ADD(uint16_t, static_cast<Slot>(v))
+L_i64_load32_s_add: LOAD_ADD(int32_t, static_cast<Slot>(static_cast<int64_t>(v)))
+L_i64_load32_u_add: LOAD_ADD(uint32_t, static_cast<Slot>(v))
+
 L_invalid:
   TRAP(TrapReason::kHostFault);
 

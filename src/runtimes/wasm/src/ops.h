@@ -52,7 +52,10 @@ enum : uint32_t {
   // compare 0x46..0x4F -> 0..9, the same with an immediate -> 10..19, eqz -> 20.
   kBrIfCmpBase = kImmBase + 25,
   kBrUnlessCmpBase = kBrIfCmpBase + 21,
-  kCount = kBrUnlessCmpBase + 21,
+  // A load whose address is `base + addend` (an i32.add of a constant folded in, wrapping at
+  // 32 bits as the add would): load 0x28 + n becomes kLoadAddBase + n: dst, base, offset, addend.
+  kLoadAddBase = kBrUnlessCmpBase + 21,
+  kCount = kLoadAddBase + 14,
 };
 
 constexpr bool HasImmForm(uint32_t opcode) {
