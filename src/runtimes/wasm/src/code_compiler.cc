@@ -15,6 +15,10 @@ constexpr uint8_t kUnknown = 0;  // the polymorphic type of unreachable code
 constexpr uint32_t kNoSite = UINT32_MAX;
 // Marks an operand that is a constant not yet written anywhere (its value is in consts_).
 constexpr uint32_t kConstant = 0x80000000u;
+// Marks an operand that is `local + constant` (i32.add not yet executed; the constant is in
+// consts_): memory accesses take it as base and addend, everything else materialises it.
+constexpr uint32_t kAddend = 0x40000000u;
+constexpr uint32_t kSlotMask = 0x3FFFFFFFu;
 
 constexpr uint8_t I32 = static_cast<uint8_t>(ValType::kI32);
 constexpr uint8_t I64 = static_cast<uint8_t>(ValType::kI64);
@@ -156,9 +160,19 @@ class FunctionCompiler {
     return vals_size_ > ctrl_[ctrl_size_ - 1].height && Live() &&
            (srcs_[vals_size_ - 1] & kConstant) != 0;
   }
+  bool TopIsAddend() const {
+    return vals_size_ > ctrl_[ctrl_size_ - 1].height && Live() &&
+           (srcs_[vals_size_ - 1] & kAddend) != 0;
+  }
+  bool TopIsLocal() const {
+    return vals_size_ > ctrl_[ctrl_size_ - 1].height && Live() &&
+           srcs_[vals_size_ - 1] < body_.local_count;
+  }
   // Pops an operand of type `expected`; `slot` receives where its value is.
   Status PopExpect(uint8_t expected, uint32_t* slot = nullptr) {
-    if (slot != nullptr && TopIsConstant()) TC_RETURN_IF_ERROR(Materialize(vals_size_ - 1));
+    if (slot != nullptr && (TopIsConstant() || TopIsAddend())) {
+      TC_RETURN_IF_ERROR(Materialize(vals_size_ - 1));
+    }
     const uint32_t before = vals_size_;
     TC_ASSIGN_OR_RETURN(uint8_t actual, Pop());
     if (actual != expected && actual != kUnknown && expected != kUnknown) {
@@ -205,6 +219,15 @@ class FunctionCompiler {
       srcs_[k] = Own(k);
       return Status::Ok();
     }
+    if (srcs_[k] & kAddend) {
+      TC_RETURN_IF_ERROR(EmitOp(op::ImmOf(0x6A)));
+      TC_RETURN_IF_ERROR(Emit(Own(k)));
+      TC_RETURN_IF_ERROR(Emit(srcs_[k] & kSlotMask));
+      TC_RETURN_IF_ERROR(Emit(static_cast<uint32_t>(consts_[k])));
+      last_dst_site_ = code_size_ - 3;  // an ordinary add result: loads may still fold it
+      srcs_[k] = Own(k);
+      return Status::Ok();
+    }
     TC_RETURN_IF_ERROR(EmitOp(op::kCopy));
     TC_RETURN_IF_ERROR(Emit(Own(k)));
     TC_RETURN_IF_ERROR(Emit(srcs_[k]));
@@ -220,7 +243,7 @@ class FunctionCompiler {
   // Before local `index` changes, operands still reading it get their own copy.
   Status MaterializeReadersOf(uint32_t index) {
     for (uint32_t k = 0; k < vals_size_; ++k) {
-      if (srcs_[k] == index) TC_RETURN_IF_ERROR(Materialize(k));
+      if (srcs_[k] == index || srcs_[k] == (kAddend | index)) TC_RETURN_IF_ERROR(Materialize(k));
     }
     return Status::Ok();
   }
@@ -646,12 +669,29 @@ Status FunctionCompiler::OpMemArg(uint8_t opcode) {
   if (access.store) {
     uint32_t value = 0;
     TC_RETURN_IF_ERROR(PopExpect(access.type, &value));
+    if (TopIsAddend() && vals_[vals_size_ - 1] == I32) {
+      const uint32_t k = --vals_size_;
+      TC_RETURN_IF_ERROR(EmitOp(op::kStoreAddBase + (opcode - 0x36)));
+      TC_RETURN_IF_ERROR(Emit(srcs_[k] & kSlotMask));
+      TC_RETURN_IF_ERROR(Emit(value));
+      TC_RETURN_IF_ERROR(Emit(offset));
+      return Emit(static_cast<uint32_t>(consts_[k]));
+    }
     TC_RETURN_IF_ERROR(PopExpect(I32, &address));
     if (!Live()) return Status::Ok();
     TC_RETURN_IF_ERROR(EmitOp(opcode));
     TC_RETURN_IF_ERROR(Emit(address));
     TC_RETURN_IF_ERROR(Emit(value));
     return Emit(offset);
+  }
+  if (TopIsAddend() && vals_[vals_size_ - 1] == I32) {
+    const uint32_t k = --vals_size_;
+    const uint32_t base = srcs_[k] & kSlotMask;  // read before the result reuses position k
+    const uint32_t addend = static_cast<uint32_t>(consts_[k]);
+    TC_RETURN_IF_ERROR(EmitResultOp(op::kLoadAddBase + (opcode - 0x28), access.type));
+    TC_RETURN_IF_ERROR(Emit(base));
+    TC_RETURN_IF_ERROR(Emit(offset));
+    return Emit(addend);
   }
   TC_RETURN_IF_ERROR(PopExpect(I32, &address));
   if (!Live()) return Push(access.type);
@@ -764,6 +804,12 @@ Status FunctionCompiler::OpNumeric(uint8_t opcode) {
   uint32_t b = 0;
   if (op::HasImmForm(opcode) && TopIsConstant() && vals_[vals_size_ - 1] == I32) {
     const uint32_t imm = static_cast<uint32_t>(consts_[--vals_size_]);
+    if (opcode == 0x6A && TopIsLocal() && vals_[vals_size_ - 1] == I32) {
+      const uint32_t k = vals_size_ - 1;  // local + constant: leave it to its consumer
+      srcs_[k] |= kAddend;
+      consts_[k] = imm;
+      return Status::Ok();
+    }
     TC_RETURN_IF_ERROR(PopExpect(I32, &a));
     TC_RETURN_IF_ERROR(EmitResultOp(op::ImmOf(opcode), I32));
     TC_RETURN_IF_ERROR(Emit(a));

@@ -771,6 +771,25 @@ L_i64_load16_s_add: LOAD_ADD(int16_t, static_cast<Slot>(static_cast<int64_t>(v))
 L_i64_load16_u_add: LOAD_ADD(uint16_t, static_cast<Slot>(v))
 L_i64_load32_s_add: LOAD_ADD(int32_t, static_cast<Slot>(static_cast<int64_t>(v)))
 L_i64_load32_u_add: LOAD_ADD(uint32_t, static_cast<Slot>(v))
+#define STORE_ADD(T, VALUE)                                                  \
+  {                                                                          \
+    const Slot value = S(2);                                                 \
+    const uint64_t ea = static_cast<uint64_t>(U32_AT(S(1)) + pc[4]) + pc[3]; \
+    if (ea + sizeof(T) > mem_size) TRAP(TrapReason::kMemoryOutOfBounds);     \
+    const T v = VALUE;                                                       \
+    std::memcpy(mem + ea, &v, sizeof(T));                                    \
+    pc += 5;                                                                 \
+    NEXT();                                                                  \
+  }
+L_i32_store_add: STORE_ADD(uint32_t, static_cast<uint32_t>(value))
+L_i64_store_add: STORE_ADD(uint64_t, value)
+L_f32_store_add: STORE_ADD(uint32_t, static_cast<uint32_t>(value))
+L_f64_store_add: STORE_ADD(uint64_t, value)
+L_i32_store8_add: STORE_ADD(uint8_t, static_cast<uint8_t>(value))
+L_i32_store16_add: STORE_ADD(uint16_t, static_cast<uint16_t>(value))
+L_i64_store8_add: STORE_ADD(uint8_t, static_cast<uint8_t>(value))
+L_i64_store16_add: STORE_ADD(uint16_t, static_cast<uint16_t>(value))
+L_i64_store32_add: STORE_ADD(uint32_t, static_cast<uint32_t>(value))
 
 L_invalid:
   TRAP(TrapReason::kHostFault);

@@ -55,7 +55,9 @@ enum : uint32_t {
   // A load whose address is `base + addend` (an i32.add of a constant folded in, wrapping at
   // 32 bits as the add would): load 0x28 + n becomes kLoadAddBase + n: dst, base, offset, addend.
   kLoadAddBase = kBrUnlessCmpBase + 21,
-  kCount = kLoadAddBase + 14,
+  // The same for stores: store 0x36 + n becomes kStoreAddBase + n: base, value, offset, addend.
+  kStoreAddBase = kLoadAddBase + 14,
+  kCount = kStoreAddBase + 9,
 };
 
 constexpr bool HasImmForm(uint32_t opcode) {
