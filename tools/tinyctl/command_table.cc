@@ -49,7 +49,8 @@ void RegisterCommands(CLI::App& app, int& exit_code) {
       // Accept any arguments so the message below, not a parse error, is what the user sees.
       sub->allow_extras();
       sub->callback([&exit_code, info] {
-        std::cerr << "tinyctl " << info.name << ": not available in this build yet (planned in issue #"
+        std::cerr << "tinyctl " << info.name
+                  << ": not available in this build yet (planned in issue #"
                   << info.arrives_with_issue << ")\n";
         exit_code = kExitUnavailable;
       });

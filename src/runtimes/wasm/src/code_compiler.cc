@@ -37,8 +37,8 @@ struct BlockType {
 struct Control {
   Kind kind;
   bool unreachable;
-  bool dead;         // entered in unreachable code: nothing inside is emitted
-                     // (validation still treats its start as reachable)
+  bool dead;  // entered in unreachable code: nothing inside is emitted
+              // (validation still treats its start as reachable)
   uint32_t height;
   BlockType type;
   uint32_t patch_head;   // unresolved jumps to the end of this block
@@ -182,7 +182,8 @@ class FunctionCompiler {
     return Status::Ok();
   }
   Status PopTypes(const ValType* types, uint32_t count) {
-    for (uint32_t i = count; i-- > 0;) TC_RETURN_IF_ERROR(PopExpect(static_cast<uint8_t>(types[i])));
+    for (uint32_t i = count; i-- > 0;)
+      TC_RETURN_IF_ERROR(PopExpect(static_cast<uint8_t>(types[i])));
     return Status::Ok();
   }
   Status PushTypes(const ValType* types, uint32_t count) {
@@ -315,8 +316,8 @@ class FunctionCompiler {
   void Resolve(uint32_t head, uint32_t destination) {
     while (head != kNoSite) {
       const uint32_t next = code_[head];
-      code_[head] = static_cast<uint32_t>(static_cast<int32_t>(destination) -
-                                          static_cast<int32_t>(head));
+      code_[head] =
+          static_cast<uint32_t>(static_cast<int32_t>(destination) - static_cast<int32_t>(head));
       head = next;
     }
     last_dst_site_ = kNoSite;  // a jump target: the previous instruction is not the only way in
@@ -407,8 +408,8 @@ Status FunctionCompiler::PushControl(Kind kind, const BlockType& type) {
     return Status(ErrorCode::kResourceExhausted, "blocks nested deeper than the limit", instr_at_);
   }
   const bool dead = ctrl_size_ > 0 && !Live();
-  ctrl_[ctrl_size_++] = Control{kind, false,   dead,    vals_size_ - type.param_count,
-                                type, kNoSite, kNoSite, 0};
+  ctrl_[ctrl_size_++] =
+      Control{kind, false, dead, vals_size_ - type.param_count, type, kNoSite, kNoSite, 0};
   return Status::Ok();
 }
 
@@ -867,8 +868,7 @@ Status FunctionCompiler::Step(uint8_t opcode) {
       // The index sits above the arguments; keep it out of their way in a slot of its own.
       return OpCall(op::kCallIndirect, type_index, m_.types[type_index], index);
     }
-    case 0x1A:
-      return Pop().status();  // drop: nothing to execute
+    case 0x1A: return Pop().status();  // drop: nothing to execute
     case 0x1B: {
       uint32_t c = 0;
       TC_RETURN_IF_ERROR(PopExpect(I32, &c));
@@ -952,9 +952,9 @@ Status FunctionCompiler::Run() {
   // Scratch stacks no deeper than the body could ever make them: every nested block takes at
   // least two bytes, every instruction pushes at most max_results values.
   const uint64_t body_bytes = r_.remaining();
-  ctrl_capacity_ = static_cast<uint32_t>(
-      body_bytes / 2 + 2 < limits_.max_control_depth ? body_bytes / 2 + 2
-                                                     : limits_.max_control_depth);
+  ctrl_capacity_ = static_cast<uint32_t>(body_bytes / 2 + 2 < limits_.max_control_depth
+                                             ? body_bytes / 2 + 2
+                                             : limits_.max_control_depth);
   const uint64_t pushes = (body_bytes + 1) * (limits_.max_results + 1);
   vals_capacity_ = static_cast<uint32_t>(
       pushes < limits_.max_operand_height ? pushes : limits_.max_operand_height);
@@ -971,8 +971,7 @@ Status FunctionCompiler::Run() {
   code_capacity_ = static_cast<uint32_t>(arena_.free_bytes() / 4);
 
   const FuncType& type = m_.types[body_.type_index];
-  const BlockType function_type{type.params(), type.results(), type.param_count,
-                                type.result_count};
+  const BlockType function_type{type.params(), type.results(), type.param_count, type.result_count};
   instr_at_ = r_.offset();
   TC_RETURN_IF_ERROR(PushControl(Kind::kFunction, function_type));
   ctrl_[0].height = 0;

@@ -103,7 +103,8 @@ Result<uint32_t> Decoder::Count(LebReader& r, uint32_t limit, const char* what) 
   TC_ASSIGN_OR_RETURN(uint32_t n, r.U32());
   if (n > limit) return Exhausted(what, at);
   // Each item takes at least one byte: a count beyond the section is malformed, not a limit.
-  if (n > r.remaining()) return Status(ErrorCode::kMalformed, "unexpected end: count too large", at);
+  if (n > r.remaining())
+    return Status(ErrorCode::kMalformed, "unexpected end: count too large", at);
   return n;
 }
 

@@ -127,11 +127,11 @@ RunExit Thread::Execute() {
 #define PUT_F32(v) static_cast<Slot>(ToBits<uint32_t>(static_cast<float>(v)))
 #define PUT_F64(v) static_cast<Slot>(ToBits<uint64_t>(static_cast<double>(v)))
 // Moves `count` values from slot `from` to slot `to` (a branch carrying values to its label).
-#define MOVE_VALUES(count, from, to)                                        \
-  do {                                                                      \
-    if ((count) != 0 && (from) != (to)) {                                   \
-      std::memmove(fp + (to), fp + (from), (count) * sizeof(Slot));         \
-    }                                                                       \
+#define MOVE_VALUES(count, from, to)                                \
+  do {                                                              \
+    if ((count) != 0 && (from) != (to)) {                           \
+      std::memmove(fp + (to), fp + (from), (count) * sizeof(Slot)); \
+    }                                                               \
   } while (0)
 
   NEXT();
@@ -139,7 +139,7 @@ RunExit Thread::Execute() {
 L_unreachable:
   TRAP(TrapReason::kUnreachable);
 
-L_fuel: {
+L_fuel : {
   const int64_t cost = pc[1];
   if (fuel < cost || preempt_.load(std::memory_order_relaxed)) {
     exit = fuel < cost ? RunExit::kOutOfFuel : RunExit::kPreempted;
@@ -185,7 +185,7 @@ L_br_unless:
     pc += 3;
   }
   NEXT();
-L_br_table: {
+L_br_table : {
   const uint32_t count = pc[2];
   uint32_t index = U32_AT(S(1));
   if (index > count) index = count;
@@ -194,7 +194,7 @@ L_br_table: {
   JUMP_REL(entry + 3);
   NEXT();
 }
-L_return: {
+L_return : {
   const uint32_t n = body->result_count;
   if (n != 0 && pc[1] != 0) std::memmove(fp, fp + pc[1], n * sizeof(Slot));
   const Frame& caller = *--frame_top;
@@ -216,7 +216,7 @@ L_call:
   callee = inst->functions[pc[1]];
   args = fp + pc[2];
   pc += 3;
-call_function: {
+call_function : {
   if (callee->body == nullptr) {
     ++host_calls_;
     HostCall call{args, callee->type, MemoryView(inst->memory), this};
@@ -252,7 +252,7 @@ call_function: {
   NEXT();
 }
 
-L_call_indirect: {
+L_call_indirect : {
   const uint32_t index = U32_AT(S(2));
   const Table* table = inst->table;
   if (index >= table->size) TRAP(TrapReason::kTableOutOfBounds);
@@ -302,29 +302,52 @@ L_global_set:
     NEXT();                                                              \
   }
 
-L_i32_load: LOAD(uint32_t, static_cast<Slot>(v))
-L_i64_load: LOAD(uint64_t, static_cast<Slot>(v))
-L_f32_load: LOAD(uint32_t, static_cast<Slot>(v))
-L_f64_load: LOAD(uint64_t, static_cast<Slot>(v))
-L_i32_load8_s: LOAD(int8_t, PUT_U32(static_cast<int32_t>(v)))
-L_i32_load8_u: LOAD(uint8_t, PUT_U32(v))
-L_i32_load16_s: LOAD(int16_t, PUT_U32(static_cast<int32_t>(v)))
-L_i32_load16_u: LOAD(uint16_t, PUT_U32(v))
-L_i64_load8_s: LOAD(int8_t, static_cast<Slot>(static_cast<int64_t>(v)))
-L_i64_load8_u: LOAD(uint8_t, static_cast<Slot>(v))
-L_i64_load16_s: LOAD(int16_t, static_cast<Slot>(static_cast<int64_t>(v)))
-L_i64_load16_u: LOAD(uint16_t, static_cast<Slot>(v))
-L_i64_load32_s: LOAD(int32_t, static_cast<Slot>(static_cast<int64_t>(v)))
-L_i64_load32_u: LOAD(uint32_t, static_cast<Slot>(v))
-L_i32_store: STORE(uint32_t, static_cast<uint32_t>(value))
-L_i64_store: STORE(uint64_t, value)
-L_f32_store: STORE(uint32_t, static_cast<uint32_t>(value))
-L_f64_store: STORE(uint64_t, value)
-L_i32_store8: STORE(uint8_t, static_cast<uint8_t>(value))
-L_i32_store16: STORE(uint16_t, static_cast<uint16_t>(value))
-L_i64_store8: STORE(uint8_t, static_cast<uint8_t>(value))
-L_i64_store16: STORE(uint16_t, static_cast<uint16_t>(value))
-L_i64_store32: STORE(uint32_t, static_cast<uint32_t>(value))
+L_i32_load:
+  LOAD(uint32_t, static_cast<Slot>(v))
+L_i64_load:
+  LOAD(uint64_t, static_cast<Slot>(v))
+L_f32_load:
+  LOAD(uint32_t, static_cast<Slot>(v))
+L_f64_load:
+  LOAD(uint64_t, static_cast<Slot>(v))
+L_i32_load8_s:
+  LOAD(int8_t, PUT_U32(static_cast<int32_t>(v)))
+L_i32_load8_u:
+  LOAD(uint8_t, PUT_U32(v))
+L_i32_load16_s:
+  LOAD(int16_t, PUT_U32(static_cast<int32_t>(v)))
+L_i32_load16_u:
+  LOAD(uint16_t, PUT_U32(v))
+L_i64_load8_s:
+  LOAD(int8_t, static_cast<Slot>(static_cast<int64_t>(v)))
+L_i64_load8_u:
+  LOAD(uint8_t, static_cast<Slot>(v))
+L_i64_load16_s:
+  LOAD(int16_t, static_cast<Slot>(static_cast<int64_t>(v)))
+L_i64_load16_u:
+  LOAD(uint16_t, static_cast<Slot>(v))
+L_i64_load32_s:
+  LOAD(int32_t, static_cast<Slot>(static_cast<int64_t>(v)))
+L_i64_load32_u:
+  LOAD(uint32_t, static_cast<Slot>(v))
+L_i32_store:
+  STORE(uint32_t, static_cast<uint32_t>(value))
+L_i64_store:
+  STORE(uint64_t, value)
+L_f32_store:
+  STORE(uint32_t, static_cast<uint32_t>(value))
+L_f64_store:
+  STORE(uint64_t, value)
+L_i32_store8:
+  STORE(uint8_t, static_cast<uint8_t>(value))
+L_i32_store16:
+  STORE(uint16_t, static_cast<uint16_t>(value))
+L_i64_store8:
+  STORE(uint8_t, static_cast<uint8_t>(value))
+L_i64_store16:
+  STORE(uint16_t, static_cast<uint16_t>(value))
+L_i64_store32:
+  STORE(uint32_t, static_cast<uint32_t>(value))
 
 L_memory_size:
   S(1) = PUT_U32(inst->memory->pages);
@@ -345,20 +368,20 @@ L_i64_const:
   pc += 4;
   NEXT();
 
-#define UNARY(EXPR)     \
-  {                     \
+#define UNARY(EXPR)      \
+  {                      \
     const Slot a = S(2); \
-    S(1) = (EXPR);      \
-    pc += 3;            \
-    NEXT();             \
+    S(1) = (EXPR);       \
+    pc += 3;             \
+    NEXT();              \
   }
-#define BINARY(EXPR)    \
-  {                     \
+#define BINARY(EXPR)     \
+  {                      \
     const Slot a = S(2); \
     const Slot b = S(3); \
-    S(1) = (EXPR);      \
-    pc += 4;            \
-    NEXT();             \
+    S(1) = (EXPR);       \
+    pc += 4;             \
+    NEXT();              \
   }
 // A binary operation that may trap: CHECK runs with a and b in scope before the result is stored.
 #define BINARY_CHECKED(CHECK, EXPR) \
@@ -382,47 +405,87 @@ L_i64_const:
 #define DB F64_AT(b)
 #define BOOL(x) static_cast<Slot>((x) ? 1 : 0)
 
-L_i32_eqz: UNARY(BOOL(A32 == 0))
-L_i32_eq: BINARY(BOOL(A32 == B32))
-L_i32_ne: BINARY(BOOL(A32 != B32))
-L_i32_lt_s: BINARY(BOOL(SA32 < SB32))
-L_i32_lt_u: BINARY(BOOL(A32 < B32))
-L_i32_gt_s: BINARY(BOOL(SA32 > SB32))
-L_i32_gt_u: BINARY(BOOL(A32 > B32))
-L_i32_le_s: BINARY(BOOL(SA32 <= SB32))
-L_i32_le_u: BINARY(BOOL(A32 <= B32))
-L_i32_ge_s: BINARY(BOOL(SA32 >= SB32))
-L_i32_ge_u: BINARY(BOOL(A32 >= B32))
-L_i64_eqz: UNARY(BOOL(a == 0))
-L_i64_eq: BINARY(BOOL(a == b))
-L_i64_ne: BINARY(BOOL(a != b))
-L_i64_lt_s: BINARY(BOOL(SA64 < SB64))
-L_i64_lt_u: BINARY(BOOL(a < b))
-L_i64_gt_s: BINARY(BOOL(SA64 > SB64))
-L_i64_gt_u: BINARY(BOOL(a > b))
-L_i64_le_s: BINARY(BOOL(SA64 <= SB64))
-L_i64_le_u: BINARY(BOOL(a <= b))
-L_i64_ge_s: BINARY(BOOL(SA64 >= SB64))
-L_i64_ge_u: BINARY(BOOL(a >= b))
-L_f32_eq: BINARY(BOOL(FA == FB))
-L_f32_ne: BINARY(BOOL(FA != FB))
-L_f32_lt: BINARY(BOOL(FA < FB))
-L_f32_gt: BINARY(BOOL(FA > FB))
-L_f32_le: BINARY(BOOL(FA <= FB))
-L_f32_ge: BINARY(BOOL(FA >= FB))
-L_f64_eq: BINARY(BOOL(DA == DB))
-L_f64_ne: BINARY(BOOL(DA != DB))
-L_f64_lt: BINARY(BOOL(DA < DB))
-L_f64_gt: BINARY(BOOL(DA > DB))
-L_f64_le: BINARY(BOOL(DA <= DB))
-L_f64_ge: BINARY(BOOL(DA >= DB))
+L_i32_eqz:
+  UNARY(BOOL(A32 == 0))
+L_i32_eq:
+  BINARY(BOOL(A32 == B32))
+L_i32_ne:
+  BINARY(BOOL(A32 != B32))
+L_i32_lt_s:
+  BINARY(BOOL(SA32 < SB32))
+L_i32_lt_u:
+  BINARY(BOOL(A32 < B32))
+L_i32_gt_s:
+  BINARY(BOOL(SA32 > SB32))
+L_i32_gt_u:
+  BINARY(BOOL(A32 > B32))
+L_i32_le_s:
+  BINARY(BOOL(SA32 <= SB32))
+L_i32_le_u:
+  BINARY(BOOL(A32 <= B32))
+L_i32_ge_s:
+  BINARY(BOOL(SA32 >= SB32))
+L_i32_ge_u:
+  BINARY(BOOL(A32 >= B32))
+L_i64_eqz:
+  UNARY(BOOL(a == 0))
+L_i64_eq:
+  BINARY(BOOL(a == b))
+L_i64_ne:
+  BINARY(BOOL(a != b))
+L_i64_lt_s:
+  BINARY(BOOL(SA64 < SB64))
+L_i64_lt_u:
+  BINARY(BOOL(a < b))
+L_i64_gt_s:
+  BINARY(BOOL(SA64 > SB64))
+L_i64_gt_u:
+  BINARY(BOOL(a > b))
+L_i64_le_s:
+  BINARY(BOOL(SA64 <= SB64))
+L_i64_le_u:
+  BINARY(BOOL(a <= b))
+L_i64_ge_s:
+  BINARY(BOOL(SA64 >= SB64))
+L_i64_ge_u:
+  BINARY(BOOL(a >= b))
+L_f32_eq:
+  BINARY(BOOL(FA == FB))
+L_f32_ne:
+  BINARY(BOOL(FA != FB))
+L_f32_lt:
+  BINARY(BOOL(FA < FB))
+L_f32_gt:
+  BINARY(BOOL(FA > FB))
+L_f32_le:
+  BINARY(BOOL(FA <= FB))
+L_f32_ge:
+  BINARY(BOOL(FA >= FB))
+L_f64_eq:
+  BINARY(BOOL(DA == DB))
+L_f64_ne:
+  BINARY(BOOL(DA != DB))
+L_f64_lt:
+  BINARY(BOOL(DA < DB))
+L_f64_gt:
+  BINARY(BOOL(DA > DB))
+L_f64_le:
+  BINARY(BOOL(DA <= DB))
+L_f64_ge:
+  BINARY(BOOL(DA >= DB))
 
-L_i32_clz: UNARY(PUT_U32(A32 == 0 ? 32 : __builtin_clz(A32)))
-L_i32_ctz: UNARY(PUT_U32(A32 == 0 ? 32 : __builtin_ctz(A32)))
-L_i32_popcnt: UNARY(PUT_U32(__builtin_popcount(A32)))
-L_i32_add: BINARY(PUT_U32(A32 + B32))
-L_i32_sub: BINARY(PUT_U32(A32 - B32))
-L_i32_mul: BINARY(PUT_U32(A32 * B32))
+L_i32_clz:
+  UNARY(PUT_U32(A32 == 0 ? 32 : __builtin_clz(A32)))
+L_i32_ctz:
+  UNARY(PUT_U32(A32 == 0 ? 32 : __builtin_ctz(A32)))
+L_i32_popcnt:
+  UNARY(PUT_U32(__builtin_popcount(A32)))
+L_i32_add:
+  BINARY(PUT_U32(A32 + B32))
+L_i32_sub:
+  BINARY(PUT_U32(A32 - B32))
+L_i32_mul:
+  BINARY(PUT_U32(A32 * B32))
 L_i32_div_s:
   BINARY_CHECKED(if (B32 == 0) TRAP(TrapReason::kDivisionByZero);
                  if (SA32 == INT32_MIN && SB32 == -1) TRAP(TrapReason::kIntegerOverflow),
@@ -434,69 +497,122 @@ L_i32_rem_s:
                  SB32 == -1 ? 0 : PUT_U32(SA32 % SB32))
 L_i32_rem_u:
   BINARY_CHECKED(if (B32 == 0) TRAP(TrapReason::kDivisionByZero), PUT_U32(A32 % B32))
-L_i32_and: BINARY(PUT_U32(A32 & B32))
-L_i32_or: BINARY(PUT_U32(A32 | B32))
-L_i32_xor: BINARY(PUT_U32(A32 ^ B32))
-L_i32_shl: BINARY(PUT_U32(A32 << (B32 & 31)))
-L_i32_shr_s: BINARY(PUT_U32(SA32 >> (B32 & 31)))
-L_i32_shr_u: BINARY(PUT_U32(A32 >> (B32 & 31)))
-L_i32_rotl: BINARY(PUT_U32((A32 << (B32 & 31)) | (A32 >> ((32 - (B32 & 31)) & 31))))
-L_i32_rotr: BINARY(PUT_U32((A32 >> (B32 & 31)) | (A32 << ((32 - (B32 & 31)) & 31))))
+L_i32_and:
+  BINARY(PUT_U32(A32 & B32))
+L_i32_or:
+  BINARY(PUT_U32(A32 | B32))
+L_i32_xor:
+  BINARY(PUT_U32(A32 ^ B32))
+L_i32_shl:
+  BINARY(PUT_U32(A32 << (B32 & 31)))
+L_i32_shr_s:
+  BINARY(PUT_U32(SA32 >> (B32 & 31)))
+L_i32_shr_u:
+  BINARY(PUT_U32(A32 >> (B32 & 31)))
+L_i32_rotl:
+  BINARY(PUT_U32((A32 << (B32 & 31)) | (A32 >> ((32 - (B32 & 31)) & 31))))
+L_i32_rotr:
+  BINARY(PUT_U32((A32 >> (B32 & 31)) | (A32 << ((32 - (B32 & 31)) & 31))))
 
-L_i64_clz: UNARY(static_cast<Slot>(a == 0 ? 64 : __builtin_clzll(a)))
-L_i64_ctz: UNARY(static_cast<Slot>(a == 0 ? 64 : __builtin_ctzll(a)))
-L_i64_popcnt: UNARY(static_cast<Slot>(__builtin_popcountll(a)))
-L_i64_add: BINARY(a + b)
-L_i64_sub: BINARY(a - b)
-L_i64_mul: BINARY(a * b)
+L_i64_clz:
+  UNARY(static_cast<Slot>(a == 0 ? 64 : __builtin_clzll(a)))
+L_i64_ctz:
+  UNARY(static_cast<Slot>(a == 0 ? 64 : __builtin_ctzll(a)))
+L_i64_popcnt:
+  UNARY(static_cast<Slot>(__builtin_popcountll(a)))
+L_i64_add:
+  BINARY(a + b)
+L_i64_sub:
+  BINARY(a - b)
+L_i64_mul:
+  BINARY(a * b)
 L_i64_div_s:
   BINARY_CHECKED(if (b == 0) TRAP(TrapReason::kDivisionByZero);
                  if (SA64 == INT64_MIN && SB64 == -1) TRAP(TrapReason::kIntegerOverflow),
                  static_cast<Slot>(SA64 / SB64))
-L_i64_div_u: BINARY_CHECKED(if (b == 0) TRAP(TrapReason::kDivisionByZero), a / b)
+L_i64_div_u:
+  BINARY_CHECKED(if (b == 0) TRAP(TrapReason::kDivisionByZero), a / b)
 L_i64_rem_s:
   BINARY_CHECKED(if (b == 0) TRAP(TrapReason::kDivisionByZero),
                  SB64 == -1 ? 0 : static_cast<Slot>(SA64 % SB64))
-L_i64_rem_u: BINARY_CHECKED(if (b == 0) TRAP(TrapReason::kDivisionByZero), a % b)
-L_i64_and: BINARY(a & b)
-L_i64_or: BINARY(a | b)
-L_i64_xor: BINARY(a ^ b)
-L_i64_shl: BINARY(a << (b & 63))
-L_i64_shr_s: BINARY(static_cast<Slot>(SA64 >> (b & 63)))
-L_i64_shr_u: BINARY(a >> (b & 63))
-L_i64_rotl: BINARY((a << (b & 63)) | (a >> ((64 - (b & 63)) & 63)))
-L_i64_rotr: BINARY((a >> (b & 63)) | (a << ((64 - (b & 63)) & 63)))
+L_i64_rem_u:
+  BINARY_CHECKED(if (b == 0) TRAP(TrapReason::kDivisionByZero), a % b)
+L_i64_and:
+  BINARY(a & b)
+L_i64_or:
+  BINARY(a | b)
+L_i64_xor:
+  BINARY(a ^ b)
+L_i64_shl:
+  BINARY(a << (b & 63))
+L_i64_shr_s:
+  BINARY(static_cast<Slot>(SA64 >> (b & 63)))
+L_i64_shr_u:
+  BINARY(a >> (b & 63))
+L_i64_rotl:
+  BINARY((a << (b & 63)) | (a >> ((64 - (b & 63)) & 63)))
+L_i64_rotr:
+  BINARY((a >> (b & 63)) | (a << ((64 - (b & 63)) & 63)))
 
-L_f32_abs: UNARY(a & 0x7FFFFFFFu)
-L_f32_neg: UNARY((a ^ 0x80000000u) & 0xFFFFFFFFu)
-L_f32_ceil: UNARY(PUT_F32(Ceil(FA)))
-L_f32_floor: UNARY(PUT_F32(Floor(FA)))
-L_f32_trunc: UNARY(PUT_F32(Trunc(FA)))
-L_f32_nearest: UNARY(PUT_F32(Nearest(FA)))
-L_f32_sqrt: UNARY(PUT_F32(std::sqrt(FA)))
-L_f32_add: BINARY(PUT_F32(FA + FB))
-L_f32_sub: BINARY(PUT_F32(FA - FB))
-L_f32_mul: BINARY(PUT_F32(FA * FB))
-L_f32_div: BINARY(PUT_F32(FA / FB))
-L_f32_min: BINARY(PUT_F32(Min(FA, FB)))
-L_f32_max: BINARY(PUT_F32(Max(FA, FB)))
-L_f32_copysign: BINARY((a & 0x7FFFFFFFu) | (b & 0x80000000u))
-L_f64_abs: UNARY(a & 0x7FFFFFFFFFFFFFFFull)
-L_f64_neg: UNARY(a ^ 0x8000000000000000ull)
-L_f64_ceil: UNARY(PUT_F64(Ceil(DA)))
-L_f64_floor: UNARY(PUT_F64(Floor(DA)))
-L_f64_trunc: UNARY(PUT_F64(Trunc(DA)))
-L_f64_nearest: UNARY(PUT_F64(Nearest(DA)))
-L_f64_sqrt: UNARY(PUT_F64(std::sqrt(DA)))
-L_f64_add: BINARY(PUT_F64(DA + DB))
-L_f64_sub: BINARY(PUT_F64(DA - DB))
-L_f64_mul: BINARY(PUT_F64(DA * DB))
-L_f64_div: BINARY(PUT_F64(DA / DB))
-L_f64_min: BINARY(PUT_F64(Min(DA, DB)))
-L_f64_max: BINARY(PUT_F64(Max(DA, DB)))
-L_f64_copysign: BINARY((a & 0x7FFFFFFFFFFFFFFFull) | (b & 0x8000000000000000ull))
+L_f32_abs:
+  UNARY(a & 0x7FFFFFFFu)
+L_f32_neg:
+  UNARY((a ^ 0x80000000u) & 0xFFFFFFFFu)
+L_f32_ceil:
+  UNARY(PUT_F32(Ceil(FA)))
+L_f32_floor:
+  UNARY(PUT_F32(Floor(FA)))
+L_f32_trunc:
+  UNARY(PUT_F32(Trunc(FA)))
+L_f32_nearest:
+  UNARY(PUT_F32(Nearest(FA)))
+L_f32_sqrt:
+  UNARY(PUT_F32(std::sqrt(FA)))
+L_f32_add:
+  BINARY(PUT_F32(FA + FB))
+L_f32_sub:
+  BINARY(PUT_F32(FA - FB))
+L_f32_mul:
+  BINARY(PUT_F32(FA * FB))
+L_f32_div:
+  BINARY(PUT_F32(FA / FB))
+L_f32_min:
+  BINARY(PUT_F32(Min(FA, FB)))
+L_f32_max:
+  BINARY(PUT_F32(Max(FA, FB)))
+L_f32_copysign:
+  BINARY((a & 0x7FFFFFFFu) | (b & 0x80000000u))
+L_f64_abs:
+  UNARY(a & 0x7FFFFFFFFFFFFFFFull)
+L_f64_neg:
+  UNARY(a ^ 0x8000000000000000ull)
+L_f64_ceil:
+  UNARY(PUT_F64(Ceil(DA)))
+L_f64_floor:
+  UNARY(PUT_F64(Floor(DA)))
+L_f64_trunc:
+  UNARY(PUT_F64(Trunc(DA)))
+L_f64_nearest:
+  UNARY(PUT_F64(Nearest(DA)))
+L_f64_sqrt:
+  UNARY(PUT_F64(std::sqrt(DA)))
+L_f64_add:
+  BINARY(PUT_F64(DA + DB))
+L_f64_sub:
+  BINARY(PUT_F64(DA - DB))
+L_f64_mul:
+  BINARY(PUT_F64(DA * DB))
+L_f64_div:
+  BINARY(PUT_F64(DA / DB))
+L_f64_min:
+  BINARY(PUT_F64(Min(DA, DB)))
+L_f64_max:
+  BINARY(PUT_F64(Max(DA, DB)))
+L_f64_copysign:
+  BINARY((a & 0x7FFFFFFFFFFFFFFFull) | (b & 0x8000000000000000ull))
 
-L_i32_wrap_i64: UNARY(PUT_U32(a))
+L_i32_wrap_i64:
+  UNARY(PUT_U32(a))
 
 // Trapping float-to-int conversions: NaN is an invalid conversion, out of range an overflow.
 #define TRUNC(F_EXPR, LOWER, UPPER, RESULT)                            \
@@ -509,12 +625,18 @@ L_i32_wrap_i64: UNARY(PUT_U32(a))
     pc += 3;                                                           \
     NEXT();                                                            \
   }
-L_i32_trunc_f32_s: TRUNC(FA, -2147483904.0f, 2147483648.0f, PUT_U32(static_cast<int32_t>(f)))
-L_i32_trunc_f32_u: TRUNC(FA, -1.0f, 4294967296.0f, PUT_U32(static_cast<uint32_t>(f)))
-L_i32_trunc_f64_s: TRUNC(DA, -2147483649.0, 2147483648.0, PUT_U32(static_cast<int32_t>(f)))
-L_i32_trunc_f64_u: TRUNC(DA, -1.0, 4294967296.0, PUT_U32(static_cast<uint32_t>(f)))
-L_i64_extend_i32_s: UNARY(static_cast<Slot>(static_cast<int64_t>(SA32)))
-L_i64_extend_i32_u: UNARY(static_cast<Slot>(A32))
+L_i32_trunc_f32_s:
+  TRUNC(FA, -2147483904.0f, 2147483648.0f, PUT_U32(static_cast<int32_t>(f)))
+L_i32_trunc_f32_u:
+  TRUNC(FA, -1.0f, 4294967296.0f, PUT_U32(static_cast<uint32_t>(f)))
+L_i32_trunc_f64_s:
+  TRUNC(DA, -2147483649.0, 2147483648.0, PUT_U32(static_cast<int32_t>(f)))
+L_i32_trunc_f64_u:
+  TRUNC(DA, -1.0, 4294967296.0, PUT_U32(static_cast<uint32_t>(f)))
+L_i64_extend_i32_s:
+  UNARY(static_cast<Slot>(static_cast<int64_t>(SA32)))
+L_i64_extend_i32_u:
+  UNARY(static_cast<Slot>(A32))
 L_i64_trunc_f32_s:
   TRUNC(FA, -9223373136366403584.0f, 9223372036854775808.0f,
         static_cast<Slot>(static_cast<int64_t>(f)))
@@ -525,34 +647,58 @@ L_i64_trunc_f64_s:
         static_cast<Slot>(static_cast<int64_t>(f)))
 L_i64_trunc_f64_u:
   TRUNC(DA, -1.0, 18446744073709551616.0, static_cast<Slot>(static_cast<uint64_t>(f)))
-L_f32_convert_i32_s: UNARY(PUT_F32(static_cast<float>(SA32)))
-L_f32_convert_i32_u: UNARY(PUT_F32(static_cast<float>(A32)))
-L_f32_convert_i64_s: UNARY(PUT_F32(static_cast<float>(SA64)))
-L_f32_convert_i64_u: UNARY(PUT_F32(static_cast<float>(a)))
-L_f32_demote_f64: UNARY(PUT_F32(static_cast<float>(DA)))
-L_f64_convert_i32_s: UNARY(PUT_F64(static_cast<double>(SA32)))
-L_f64_convert_i32_u: UNARY(PUT_F64(static_cast<double>(A32)))
-L_f64_convert_i64_s: UNARY(PUT_F64(static_cast<double>(SA64)))
-L_f64_convert_i64_u: UNARY(PUT_F64(static_cast<double>(a)))
-L_f64_promote_f32: UNARY(PUT_F64(static_cast<double>(FA)))
-L_reinterpret: UNARY(a)  // the bits stay as they are
-L_i32_extend8_s: UNARY(PUT_U32(static_cast<int32_t>(static_cast<int8_t>(a))))
-L_i32_extend16_s: UNARY(PUT_U32(static_cast<int32_t>(static_cast<int16_t>(a))))
-L_i64_extend8_s: UNARY(static_cast<Slot>(static_cast<int64_t>(static_cast<int8_t>(a))))
-L_i64_extend16_s: UNARY(static_cast<Slot>(static_cast<int64_t>(static_cast<int16_t>(a))))
-L_i64_extend32_s: UNARY(static_cast<Slot>(static_cast<int64_t>(static_cast<int32_t>(a))))
+L_f32_convert_i32_s:
+  UNARY(PUT_F32(static_cast<float>(SA32)))
+L_f32_convert_i32_u:
+  UNARY(PUT_F32(static_cast<float>(A32)))
+L_f32_convert_i64_s:
+  UNARY(PUT_F32(static_cast<float>(SA64)))
+L_f32_convert_i64_u:
+  UNARY(PUT_F32(static_cast<float>(a)))
+L_f32_demote_f64:
+  UNARY(PUT_F32(static_cast<float>(DA)))
+L_f64_convert_i32_s:
+  UNARY(PUT_F64(static_cast<double>(SA32)))
+L_f64_convert_i32_u:
+  UNARY(PUT_F64(static_cast<double>(A32)))
+L_f64_convert_i64_s:
+  UNARY(PUT_F64(static_cast<double>(SA64)))
+L_f64_convert_i64_u:
+  UNARY(PUT_F64(static_cast<double>(a)))
+L_f64_promote_f32:
+  UNARY(PUT_F64(static_cast<double>(FA)))
+L_reinterpret:
+  UNARY(a)  // the bits stay as they are
+L_i32_extend8_s:
+  UNARY(PUT_U32(static_cast<int32_t>(static_cast<int8_t>(a))))
+L_i32_extend16_s:
+  UNARY(PUT_U32(static_cast<int32_t>(static_cast<int16_t>(a))))
+L_i64_extend8_s:
+  UNARY(static_cast<Slot>(static_cast<int64_t>(static_cast<int8_t>(a))))
+L_i64_extend16_s:
+  UNARY(static_cast<Slot>(static_cast<int64_t>(static_cast<int16_t>(a))))
+L_i64_extend32_s:
+  UNARY(static_cast<Slot>(static_cast<int64_t>(static_cast<int32_t>(a))))
 
-L_i32_trunc_sat_f32_s: UNARY(PUT_U32(TruncSat<int32_t>(FA)))
-L_i32_trunc_sat_f32_u: UNARY(PUT_U32(TruncSat<uint32_t>(FA)))
-L_i32_trunc_sat_f64_s: UNARY(PUT_U32(TruncSat<int32_t>(DA)))
-L_i32_trunc_sat_f64_u: UNARY(PUT_U32(TruncSat<uint32_t>(DA)))
-L_i64_trunc_sat_f32_s: UNARY(static_cast<Slot>(TruncSat<int64_t>(FA)))
-L_i64_trunc_sat_f32_u: UNARY(static_cast<Slot>(TruncSat<uint64_t>(FA)))
-L_i64_trunc_sat_f64_s: UNARY(static_cast<Slot>(TruncSat<int64_t>(DA)))
-L_i64_trunc_sat_f64_u: UNARY(static_cast<Slot>(TruncSat<uint64_t>(DA)))
+L_i32_trunc_sat_f32_s:
+  UNARY(PUT_U32(TruncSat<int32_t>(FA)))
+L_i32_trunc_sat_f32_u:
+  UNARY(PUT_U32(TruncSat<uint32_t>(FA)))
+L_i32_trunc_sat_f64_s:
+  UNARY(PUT_U32(TruncSat<int32_t>(DA)))
+L_i32_trunc_sat_f64_u:
+  UNARY(PUT_U32(TruncSat<uint32_t>(DA)))
+L_i64_trunc_sat_f32_s:
+  UNARY(static_cast<Slot>(TruncSat<int64_t>(FA)))
+L_i64_trunc_sat_f32_u:
+  UNARY(static_cast<Slot>(TruncSat<uint64_t>(FA)))
+L_i64_trunc_sat_f64_s:
+  UNARY(static_cast<Slot>(TruncSat<int64_t>(DA)))
+L_i64_trunc_sat_f64_u:
+  UNARY(static_cast<Slot>(TruncSat<uint64_t>(DA)))
 
 // Bulk operations: operands dst/value, src, n in slots pc[1..3], segment index in pc[4].
-L_memory_init: {
+L_memory_init : {
   const uint32_t dst = U32_AT(S(1));
   const uint32_t src = U32_AT(S(2));
   const uint32_t n = U32_AT(S(3));
@@ -569,7 +715,7 @@ L_data_drop:
   inst->data_dropped[pc[1]] = true;
   pc += 2;
   NEXT();
-L_memory_copy: {
+L_memory_copy : {
   const uint32_t dst = U32_AT(S(1));
   const uint32_t src = U32_AT(S(2));
   const uint32_t n = U32_AT(S(3));
@@ -580,7 +726,7 @@ L_memory_copy: {
   pc += 5;
   NEXT();
 }
-L_memory_fill: {
+L_memory_fill : {
   const uint32_t dst = U32_AT(S(1));
   const uint32_t value = U32_AT(S(2));
   const uint32_t n = U32_AT(S(3));
@@ -589,7 +735,7 @@ L_memory_fill: {
   pc += 5;
   NEXT();
 }
-L_table_init: {
+L_table_init : {
   const uint32_t dst = U32_AT(S(1));
   const uint32_t src = U32_AT(S(2));
   const uint32_t n = U32_AT(S(3));
@@ -611,7 +757,7 @@ L_elem_drop:
   inst->elem_dropped[pc[1]] = true;
   pc += 2;
   NEXT();
-L_table_copy: {
+L_table_copy : {
   const uint32_t dst = U32_AT(S(1));
   const uint32_t src = U32_AT(S(2));
   const uint32_t n = U32_AT(S(3));
@@ -624,15 +770,14 @@ L_table_copy: {
   NEXT();
 }
 
-
 // Constant right operand (pc[3] is the value, not a slot).
-#define BINARY_IMM(EXPR)                \
-  {                                     \
-    const Slot a = S(2);                \
-    const Slot b = pc[3];               \
-    S(1) = (EXPR);                      \
-    pc += 4;                            \
-    NEXT();                             \
+#define BINARY_IMM(EXPR)  \
+  {                       \
+    const Slot a = S(2);  \
+    const Slot b = pc[3]; \
+    S(1) = (EXPR);        \
+    pc += 4;              \
+    NEXT();               \
   }
 #define BINARY_IMM_CHECKED(CHECK, EXPR) \
   {                                     \
@@ -644,72 +789,111 @@ L_table_copy: {
     NEXT();                             \
   }
 // Fused compare-and-branch: a, b (slot or immediate), rel; eqz: a, rel.
-#define BRANCH_IF(COND, B_VALUE, TAKEN)   \
-  {                                       \
-    const Slot a = S(1);                  \
-    const Slot b = B_VALUE;               \
-    if ((COND) == TAKEN) {                \
-      JUMP_REL(pc + 3);                   \
-    } else {                              \
-      pc += 4;                            \
-    }                                     \
-    NEXT();                               \
+#define BRANCH_IF(COND, B_VALUE, TAKEN) \
+  {                                     \
+    const Slot a = S(1);                \
+    const Slot b = B_VALUE;             \
+    if ((COND) == TAKEN) {              \
+      JUMP_REL(pc + 3);                 \
+    } else {                            \
+      pc += 4;                          \
+    }                                   \
+    NEXT();                             \
   }
 
-L_i32_eq_imm: BINARY_IMM(BOOL(A32 == B32))
-L_i32_ne_imm: BINARY_IMM(BOOL(A32 != B32))
-L_i32_lt_s_imm: BINARY_IMM(BOOL(SA32 < SB32))
-L_i32_lt_u_imm: BINARY_IMM(BOOL(A32 < B32))
-L_i32_gt_s_imm: BINARY_IMM(BOOL(SA32 > SB32))
-L_i32_gt_u_imm: BINARY_IMM(BOOL(A32 > B32))
-L_i32_le_s_imm: BINARY_IMM(BOOL(SA32 <= SB32))
-L_i32_le_u_imm: BINARY_IMM(BOOL(A32 <= B32))
-L_i32_ge_s_imm: BINARY_IMM(BOOL(SA32 >= SB32))
-L_i32_ge_u_imm: BINARY_IMM(BOOL(A32 >= B32))
-L_i32_add_imm: BINARY_IMM(PUT_U32(A32 + B32))
-L_i32_sub_imm: BINARY_IMM(PUT_U32(A32 - B32))
-L_i32_mul_imm: BINARY_IMM(PUT_U32(A32 * B32))
+L_i32_eq_imm:
+  BINARY_IMM(BOOL(A32 == B32))
+L_i32_ne_imm:
+  BINARY_IMM(BOOL(A32 != B32))
+L_i32_lt_s_imm:
+  BINARY_IMM(BOOL(SA32 < SB32))
+L_i32_lt_u_imm:
+  BINARY_IMM(BOOL(A32 < B32))
+L_i32_gt_s_imm:
+  BINARY_IMM(BOOL(SA32 > SB32))
+L_i32_gt_u_imm:
+  BINARY_IMM(BOOL(A32 > B32))
+L_i32_le_s_imm:
+  BINARY_IMM(BOOL(SA32 <= SB32))
+L_i32_le_u_imm:
+  BINARY_IMM(BOOL(A32 <= B32))
+L_i32_ge_s_imm:
+  BINARY_IMM(BOOL(SA32 >= SB32))
+L_i32_ge_u_imm:
+  BINARY_IMM(BOOL(A32 >= B32))
+L_i32_add_imm:
+  BINARY_IMM(PUT_U32(A32 + B32))
+L_i32_sub_imm:
+  BINARY_IMM(PUT_U32(A32 - B32))
+L_i32_mul_imm:
+  BINARY_IMM(PUT_U32(A32 * B32))
 L_i32_div_s_imm:
   BINARY_IMM_CHECKED(if (B32 == 0) TRAP(TrapReason::kDivisionByZero);
-                 if (SA32 == INT32_MIN && SB32 == -1) TRAP(TrapReason::kIntegerOverflow),
+                     if (SA32 == INT32_MIN && SB32 == -1) TRAP(TrapReason::kIntegerOverflow),
                      PUT_U32(SA32 / SB32))
 L_i32_div_u_imm:
-  BINARY_IMM_CHECKED(if (B32 == 0) TRAP(TrapReason::kDivisionByZero),
-                     PUT_U32(A32 / B32))
+  BINARY_IMM_CHECKED(if (B32 == 0) TRAP(TrapReason::kDivisionByZero), PUT_U32(A32 / B32))
 L_i32_rem_s_imm:
   BINARY_IMM_CHECKED(if (B32 == 0) TRAP(TrapReason::kDivisionByZero),
                      SB32 == -1 ? 0 : PUT_U32(SA32 % SB32))
 L_i32_rem_u_imm:
-  BINARY_IMM_CHECKED(if (B32 == 0) TRAP(TrapReason::kDivisionByZero),
-                     PUT_U32(A32 % B32))
-L_i32_and_imm: BINARY_IMM(PUT_U32(A32 & B32))
-L_i32_or_imm: BINARY_IMM(PUT_U32(A32 | B32))
-L_i32_xor_imm: BINARY_IMM(PUT_U32(A32 ^ B32))
-L_i32_shl_imm: BINARY_IMM(PUT_U32(A32 << (B32 & 31)))
-L_i32_shr_s_imm: BINARY_IMM(PUT_U32(SA32 >> (B32 & 31)))
-L_i32_shr_u_imm: BINARY_IMM(PUT_U32(A32 >> (B32 & 31)))
-L_i32_rotl_imm: BINARY_IMM(PUT_U32((A32 << (B32 & 31)) | (A32 >> ((32 - (B32 & 31)) & 31))))
-L_i32_rotr_imm: BINARY_IMM(PUT_U32((A32 >> (B32 & 31)) | (A32 << ((32 - (B32 & 31)) & 31))))
-L_br_if_eq: BRANCH_IF(A32 == B32, S(2), true)
-L_br_if_eq_imm: BRANCH_IF(A32 == B32, pc[2], true)
-L_br_if_ne: BRANCH_IF(A32 != B32, S(2), true)
-L_br_if_ne_imm: BRANCH_IF(A32 != B32, pc[2], true)
-L_br_if_lt_s: BRANCH_IF(SA32 < SB32, S(2), true)
-L_br_if_lt_s_imm: BRANCH_IF(SA32 < SB32, pc[2], true)
-L_br_if_lt_u: BRANCH_IF(A32 < B32, S(2), true)
-L_br_if_lt_u_imm: BRANCH_IF(A32 < B32, pc[2], true)
-L_br_if_gt_s: BRANCH_IF(SA32 > SB32, S(2), true)
-L_br_if_gt_s_imm: BRANCH_IF(SA32 > SB32, pc[2], true)
-L_br_if_gt_u: BRANCH_IF(A32 > B32, S(2), true)
-L_br_if_gt_u_imm: BRANCH_IF(A32 > B32, pc[2], true)
-L_br_if_le_s: BRANCH_IF(SA32 <= SB32, S(2), true)
-L_br_if_le_s_imm: BRANCH_IF(SA32 <= SB32, pc[2], true)
-L_br_if_le_u: BRANCH_IF(A32 <= B32, S(2), true)
-L_br_if_le_u_imm: BRANCH_IF(A32 <= B32, pc[2], true)
-L_br_if_ge_s: BRANCH_IF(SA32 >= SB32, S(2), true)
-L_br_if_ge_s_imm: BRANCH_IF(SA32 >= SB32, pc[2], true)
-L_br_if_ge_u: BRANCH_IF(A32 >= B32, S(2), true)
-L_br_if_ge_u_imm: BRANCH_IF(A32 >= B32, pc[2], true)
+  BINARY_IMM_CHECKED(if (B32 == 0) TRAP(TrapReason::kDivisionByZero), PUT_U32(A32 % B32))
+L_i32_and_imm:
+  BINARY_IMM(PUT_U32(A32 & B32))
+L_i32_or_imm:
+  BINARY_IMM(PUT_U32(A32 | B32))
+L_i32_xor_imm:
+  BINARY_IMM(PUT_U32(A32 ^ B32))
+L_i32_shl_imm:
+  BINARY_IMM(PUT_U32(A32 << (B32 & 31)))
+L_i32_shr_s_imm:
+  BINARY_IMM(PUT_U32(SA32 >> (B32 & 31)))
+L_i32_shr_u_imm:
+  BINARY_IMM(PUT_U32(A32 >> (B32 & 31)))
+L_i32_rotl_imm:
+  BINARY_IMM(PUT_U32((A32 << (B32 & 31)) | (A32 >> ((32 - (B32 & 31)) & 31))))
+L_i32_rotr_imm:
+  BINARY_IMM(PUT_U32((A32 >> (B32 & 31)) | (A32 << ((32 - (B32 & 31)) & 31))))
+L_br_if_eq:
+  BRANCH_IF(A32 == B32, S(2), true)
+L_br_if_eq_imm:
+  BRANCH_IF(A32 == B32, pc[2], true)
+L_br_if_ne:
+  BRANCH_IF(A32 != B32, S(2), true)
+L_br_if_ne_imm:
+  BRANCH_IF(A32 != B32, pc[2], true)
+L_br_if_lt_s:
+  BRANCH_IF(SA32 < SB32, S(2), true)
+L_br_if_lt_s_imm:
+  BRANCH_IF(SA32 < SB32, pc[2], true)
+L_br_if_lt_u:
+  BRANCH_IF(A32 < B32, S(2), true)
+L_br_if_lt_u_imm:
+  BRANCH_IF(A32 < B32, pc[2], true)
+L_br_if_gt_s:
+  BRANCH_IF(SA32 > SB32, S(2), true)
+L_br_if_gt_s_imm:
+  BRANCH_IF(SA32 > SB32, pc[2], true)
+L_br_if_gt_u:
+  BRANCH_IF(A32 > B32, S(2), true)
+L_br_if_gt_u_imm:
+  BRANCH_IF(A32 > B32, pc[2], true)
+L_br_if_le_s:
+  BRANCH_IF(SA32 <= SB32, S(2), true)
+L_br_if_le_s_imm:
+  BRANCH_IF(SA32 <= SB32, pc[2], true)
+L_br_if_le_u:
+  BRANCH_IF(A32 <= B32, S(2), true)
+L_br_if_le_u_imm:
+  BRANCH_IF(A32 <= B32, pc[2], true)
+L_br_if_ge_s:
+  BRANCH_IF(SA32 >= SB32, S(2), true)
+L_br_if_ge_s_imm:
+  BRANCH_IF(SA32 >= SB32, pc[2], true)
+L_br_if_ge_u:
+  BRANCH_IF(A32 >= B32, S(2), true)
+L_br_if_ge_u_imm:
+  BRANCH_IF(A32 >= B32, pc[2], true)
 L_br_if_eqz:
   if ((U32_AT(S(1)) == 0) == true) {
     JUMP_REL(pc + 2);
@@ -717,26 +901,46 @@ L_br_if_eqz:
     pc += 3;
   }
   NEXT();
-L_br_unless_eq: BRANCH_IF(A32 == B32, S(2), false)
-L_br_unless_eq_imm: BRANCH_IF(A32 == B32, pc[2], false)
-L_br_unless_ne: BRANCH_IF(A32 != B32, S(2), false)
-L_br_unless_ne_imm: BRANCH_IF(A32 != B32, pc[2], false)
-L_br_unless_lt_s: BRANCH_IF(SA32 < SB32, S(2), false)
-L_br_unless_lt_s_imm: BRANCH_IF(SA32 < SB32, pc[2], false)
-L_br_unless_lt_u: BRANCH_IF(A32 < B32, S(2), false)
-L_br_unless_lt_u_imm: BRANCH_IF(A32 < B32, pc[2], false)
-L_br_unless_gt_s: BRANCH_IF(SA32 > SB32, S(2), false)
-L_br_unless_gt_s_imm: BRANCH_IF(SA32 > SB32, pc[2], false)
-L_br_unless_gt_u: BRANCH_IF(A32 > B32, S(2), false)
-L_br_unless_gt_u_imm: BRANCH_IF(A32 > B32, pc[2], false)
-L_br_unless_le_s: BRANCH_IF(SA32 <= SB32, S(2), false)
-L_br_unless_le_s_imm: BRANCH_IF(SA32 <= SB32, pc[2], false)
-L_br_unless_le_u: BRANCH_IF(A32 <= B32, S(2), false)
-L_br_unless_le_u_imm: BRANCH_IF(A32 <= B32, pc[2], false)
-L_br_unless_ge_s: BRANCH_IF(SA32 >= SB32, S(2), false)
-L_br_unless_ge_s_imm: BRANCH_IF(SA32 >= SB32, pc[2], false)
-L_br_unless_ge_u: BRANCH_IF(A32 >= B32, S(2), false)
-L_br_unless_ge_u_imm: BRANCH_IF(A32 >= B32, pc[2], false)
+L_br_unless_eq:
+  BRANCH_IF(A32 == B32, S(2), false)
+L_br_unless_eq_imm:
+  BRANCH_IF(A32 == B32, pc[2], false)
+L_br_unless_ne:
+  BRANCH_IF(A32 != B32, S(2), false)
+L_br_unless_ne_imm:
+  BRANCH_IF(A32 != B32, pc[2], false)
+L_br_unless_lt_s:
+  BRANCH_IF(SA32 < SB32, S(2), false)
+L_br_unless_lt_s_imm:
+  BRANCH_IF(SA32 < SB32, pc[2], false)
+L_br_unless_lt_u:
+  BRANCH_IF(A32 < B32, S(2), false)
+L_br_unless_lt_u_imm:
+  BRANCH_IF(A32 < B32, pc[2], false)
+L_br_unless_gt_s:
+  BRANCH_IF(SA32 > SB32, S(2), false)
+L_br_unless_gt_s_imm:
+  BRANCH_IF(SA32 > SB32, pc[2], false)
+L_br_unless_gt_u:
+  BRANCH_IF(A32 > B32, S(2), false)
+L_br_unless_gt_u_imm:
+  BRANCH_IF(A32 > B32, pc[2], false)
+L_br_unless_le_s:
+  BRANCH_IF(SA32 <= SB32, S(2), false)
+L_br_unless_le_s_imm:
+  BRANCH_IF(SA32 <= SB32, pc[2], false)
+L_br_unless_le_u:
+  BRANCH_IF(A32 <= B32, S(2), false)
+L_br_unless_le_u_imm:
+  BRANCH_IF(A32 <= B32, pc[2], false)
+L_br_unless_ge_s:
+  BRANCH_IF(SA32 >= SB32, S(2), false)
+L_br_unless_ge_s_imm:
+  BRANCH_IF(SA32 >= SB32, pc[2], false)
+L_br_unless_ge_u:
+  BRANCH_IF(A32 >= B32, S(2), false)
+L_br_unless_ge_u_imm:
+  BRANCH_IF(A32 >= B32, pc[2], false)
 L_br_unless_eqz:
   if ((U32_AT(S(1)) == 0) == false) {
     JUMP_REL(pc + 2);
@@ -745,32 +949,45 @@ L_br_unless_eqz:
   }
   NEXT();
 
-
 // Loads with a folded constant addend: the address wraps at 32 bits before the offset is added.
-#define LOAD_ADD(T, CONVERT)                                                        \
-  {                                                                                 \
-    const uint64_t ea = static_cast<uint64_t>(U32_AT(S(2)) + pc[4]) + pc[3];        \
-    if (ea + sizeof(T) > mem_size) TRAP(TrapReason::kMemoryOutOfBounds);            \
-    T v;                                                                            \
-    std::memcpy(&v, mem + ea, sizeof(T));                                           \
-    S(1) = CONVERT;                                                                 \
-    pc += 5;                                                                        \
-    NEXT();                                                                         \
+#define LOAD_ADD(T, CONVERT)                                                 \
+  {                                                                          \
+    const uint64_t ea = static_cast<uint64_t>(U32_AT(S(2)) + pc[4]) + pc[3]; \
+    if (ea + sizeof(T) > mem_size) TRAP(TrapReason::kMemoryOutOfBounds);     \
+    T v;                                                                     \
+    std::memcpy(&v, mem + ea, sizeof(T));                                    \
+    S(1) = CONVERT;                                                          \
+    pc += 5;                                                                 \
+    NEXT();                                                                  \
   }
-L_i32_load_add: LOAD_ADD(uint32_t, static_cast<Slot>(v))
-L_i64_load_add: LOAD_ADD(uint64_t, static_cast<Slot>(v))
-L_f32_load_add: LOAD_ADD(uint32_t, static_cast<Slot>(v))
-L_f64_load_add: LOAD_ADD(uint64_t, static_cast<Slot>(v))
-L_i32_load8_s_add: LOAD_ADD(int8_t, PUT_U32(static_cast<int32_t>(v)))
-L_i32_load8_u_add: LOAD_ADD(uint8_t, PUT_U32(v))
-L_i32_load16_s_add: LOAD_ADD(int16_t, PUT_U32(static_cast<int32_t>(v)))
-L_i32_load16_u_add: LOAD_ADD(uint16_t, PUT_U32(v))
-L_i64_load8_s_add: LOAD_ADD(int8_t, static_cast<Slot>(static_cast<int64_t>(v)))
-L_i64_load8_u_add: LOAD_ADD(uint8_t, static_cast<Slot>(v))
-L_i64_load16_s_add: LOAD_ADD(int16_t, static_cast<Slot>(static_cast<int64_t>(v)))
-L_i64_load16_u_add: LOAD_ADD(uint16_t, static_cast<Slot>(v))
-L_i64_load32_s_add: LOAD_ADD(int32_t, static_cast<Slot>(static_cast<int64_t>(v)))
-L_i64_load32_u_add: LOAD_ADD(uint32_t, static_cast<Slot>(v))
+L_i32_load_add:
+  LOAD_ADD(uint32_t, static_cast<Slot>(v))
+L_i64_load_add:
+  LOAD_ADD(uint64_t, static_cast<Slot>(v))
+L_f32_load_add:
+  LOAD_ADD(uint32_t, static_cast<Slot>(v))
+L_f64_load_add:
+  LOAD_ADD(uint64_t, static_cast<Slot>(v))
+L_i32_load8_s_add:
+  LOAD_ADD(int8_t, PUT_U32(static_cast<int32_t>(v)))
+L_i32_load8_u_add:
+  LOAD_ADD(uint8_t, PUT_U32(v))
+L_i32_load16_s_add:
+  LOAD_ADD(int16_t, PUT_U32(static_cast<int32_t>(v)))
+L_i32_load16_u_add:
+  LOAD_ADD(uint16_t, PUT_U32(v))
+L_i64_load8_s_add:
+  LOAD_ADD(int8_t, static_cast<Slot>(static_cast<int64_t>(v)))
+L_i64_load8_u_add:
+  LOAD_ADD(uint8_t, static_cast<Slot>(v))
+L_i64_load16_s_add:
+  LOAD_ADD(int16_t, static_cast<Slot>(static_cast<int64_t>(v)))
+L_i64_load16_u_add:
+  LOAD_ADD(uint16_t, static_cast<Slot>(v))
+L_i64_load32_s_add:
+  LOAD_ADD(int32_t, static_cast<Slot>(static_cast<int64_t>(v)))
+L_i64_load32_u_add:
+  LOAD_ADD(uint32_t, static_cast<Slot>(v))
 #define STORE_ADD(T, VALUE)                                                  \
   {                                                                          \
     const Slot value = S(2);                                                 \
@@ -781,15 +998,24 @@ L_i64_load32_u_add: LOAD_ADD(uint32_t, static_cast<Slot>(v))
     pc += 5;                                                                 \
     NEXT();                                                                  \
   }
-L_i32_store_add: STORE_ADD(uint32_t, static_cast<uint32_t>(value))
-L_i64_store_add: STORE_ADD(uint64_t, value)
-L_f32_store_add: STORE_ADD(uint32_t, static_cast<uint32_t>(value))
-L_f64_store_add: STORE_ADD(uint64_t, value)
-L_i32_store8_add: STORE_ADD(uint8_t, static_cast<uint8_t>(value))
-L_i32_store16_add: STORE_ADD(uint16_t, static_cast<uint16_t>(value))
-L_i64_store8_add: STORE_ADD(uint8_t, static_cast<uint8_t>(value))
-L_i64_store16_add: STORE_ADD(uint16_t, static_cast<uint16_t>(value))
-L_i64_store32_add: STORE_ADD(uint32_t, static_cast<uint32_t>(value))
+L_i32_store_add:
+  STORE_ADD(uint32_t, static_cast<uint32_t>(value))
+L_i64_store_add:
+  STORE_ADD(uint64_t, value)
+L_f32_store_add:
+  STORE_ADD(uint32_t, static_cast<uint32_t>(value))
+L_f64_store_add:
+  STORE_ADD(uint64_t, value)
+L_i32_store8_add:
+  STORE_ADD(uint8_t, static_cast<uint8_t>(value))
+L_i32_store16_add:
+  STORE_ADD(uint16_t, static_cast<uint16_t>(value))
+L_i64_store8_add:
+  STORE_ADD(uint8_t, static_cast<uint8_t>(value))
+L_i64_store16_add:
+  STORE_ADD(uint16_t, static_cast<uint16_t>(value))
+L_i64_store32_add:
+  STORE_ADD(uint32_t, static_cast<uint32_t>(value))
 
 L_invalid:
   TRAP(TrapReason::kHostFault);

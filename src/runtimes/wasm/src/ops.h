@@ -12,29 +12,29 @@ namespace tc::wasm::op {
 
 enum : uint32_t {
   kUnreachable = 0x00,
-  kBr = 0x0C,       // rel
-  kBrIf = 0x0D,     // cond, rel
-  kBrTable = 0x0E,  // index, count, then count+1 entries of (values, from, to, rel)
-  kReturn = 0x0F,       // from: results are the slots from..from+n
+  kBr = 0x0C,            // rel
+  kBrIf = 0x0D,          // cond, rel
+  kBrTable = 0x0E,       // index, count, then count+1 entries of (values, from, to, rel)
+  kReturn = 0x0F,        // from: results are the slots from..from+n
   kCall = 0x10,          // function index, first argument slot
   kCallIndirect = 0x11,  // type index, table index slot, first argument slot
-  kSelect = 0x1B,  // dst, a, b, cond
+  kSelect = 0x1B,        // dst, a, b, cond
   // local.get/set/tee compile to slot operands and kCopy
   kGlobalGet = 0x23,  // dst, global index
   kGlobalSet = 0x24,  // src, global index
   // 0x28..0x35 loads: dst, address, offset; 0x36..0x3E stores: address, value, offset
   kMemorySize = 0x3F,  // dst
   kMemoryGrow = 0x40,  // dst, delta
-  kI32Const = 0x41,  // dst, value
-  kI64Const = 0x42,  // dst, low, high
+  kI32Const = 0x41,    // dst, value
+  kI64Const = 0x42,    // dst, low, high
   kF32Const = 0x43,
   kF64Const = 0x44,
   // 0x45..0xC4 numeric instructions: dst, a[, b]
-  kBrMove = 0xC5,       // values, from, to, rel
-  kBrIfMove = 0xC6,     // cond, values, from, to, rel
-  kBrUnless = 0xC7,     // cond, rel (the `if` of a block)
-  kFuel = 0xC8,         // cost: a safe point (function entry, loop header)
-  kCopy = 0xC9,         // dst, src
+  kBrMove = 0xC5,    // values, from, to, rel
+  kBrIfMove = 0xC6,  // cond, values, from, to, rel
+  kBrUnless = 0xC7,  // cond, rel (the `if` of a block)
+  kFuel = 0xC8,      // cost: a safe point (function entry, loop header)
+  kCopy = 0xC9,      // dst, src
   // 0xFC-prefixed instruction n becomes kPrefixBase + n. trunc_sat: dst, a. The bulk operations
   // take their three i32 operand slots then a segment index (unused by the copies and the fill).
   kPrefixBase = 0xD0,
