@@ -431,9 +431,13 @@ Status FunctionCompiler::OpBlock(Kind kind) {
   }
   if (kind == Kind::kIf) {
     // The condition was popped before the parameters: it sits just above them.
+    // An `if` jumps to its else branch when the compare is false: branch on the inverse.
     const uint32_t fused = TakeCompare(cond, vals_size_);
-    if (fused != UINT32_MAX) {
-      TC_RETURN_IF_ERROR(EmitFusedBranch(op::kBrUnlessCmpBase, fused));
+    if (fused == 20) {
+      TC_RETURN_IF_ERROR(EmitOp(op::kBrIf));  // (if (eqz x)) skips when x != 0
+      TC_RETURN_IF_ERROR(Emit(fused_a_));
+    } else if (fused != UINT32_MAX) {
+      TC_RETURN_IF_ERROR(EmitFusedBranch(op::kBrIfCmpBase, op::InverseCompare(fused)));
     } else {
       TC_RETURN_IF_ERROR(EmitOp(op::kBrUnless));
       TC_RETURN_IF_ERROR(Emit(cond));
@@ -950,12 +954,12 @@ Status FunctionCompiler::Step(uint8_t opcode) {
 
 Status FunctionCompiler::Run() {
   // Scratch stacks no deeper than the body could ever make them: every nested block takes at
-  // least two bytes, every instruction pushes at most max_results values.
+  // least two bytes, every instruction pushes at most as many values as the widest type.
   const uint64_t body_bytes = r_.remaining();
   ctrl_capacity_ = static_cast<uint32_t>(body_bytes / 2 + 2 < limits_.max_control_depth
                                              ? body_bytes / 2 + 2
                                              : limits_.max_control_depth);
-  const uint64_t pushes = (body_bytes + 1) * (limits_.max_results + 1);
+  const uint64_t pushes = (body_bytes + 1) * ctx_.max_results;
   vals_capacity_ = static_cast<uint32_t>(
       pushes < limits_.max_operand_height ? pushes : limits_.max_operand_height);
   vals_ = static_cast<uint8_t*>(arena_.AllocateScratch(vals_capacity_, 1));

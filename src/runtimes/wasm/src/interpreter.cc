@@ -779,26 +779,17 @@ L_table_copy : {
     pc += 4;              \
     NEXT();               \
   }
-#define BINARY_IMM_CHECKED(CHECK, EXPR) \
-  {                                     \
-    const Slot a = S(2);                \
-    const Slot b = pc[3];               \
-    CHECK;                              \
-    S(1) = (EXPR);                      \
-    pc += 4;                            \
-    NEXT();                             \
-  }
 // Fused compare-and-branch: a, b (slot or immediate), rel; eqz: a, rel.
-#define BRANCH_IF(COND, B_VALUE, TAKEN) \
-  {                                     \
-    const Slot a = S(1);                \
-    const Slot b = B_VALUE;             \
-    if ((COND) == TAKEN) {              \
-      JUMP_REL(pc + 3);                 \
-    } else {                            \
-      pc += 4;                          \
-    }                                   \
-    NEXT();                             \
+#define BRANCH_IF(COND, B_VALUE) \
+  {                              \
+    const Slot a = S(1);         \
+    const Slot b = B_VALUE;      \
+    if (COND) {                  \
+      JUMP_REL(pc + 3);          \
+    } else {                     \
+      pc += 4;                   \
+    }                            \
+    NEXT();                      \
   }
 
 L_i32_eq_imm:
@@ -827,17 +818,6 @@ L_i32_sub_imm:
   BINARY_IMM(PUT_U32(A32 - B32))
 L_i32_mul_imm:
   BINARY_IMM(PUT_U32(A32 * B32))
-L_i32_div_s_imm:
-  BINARY_IMM_CHECKED(if (B32 == 0) TRAP(TrapReason::kDivisionByZero);
-                     if (SA32 == INT32_MIN && SB32 == -1) TRAP(TrapReason::kIntegerOverflow),
-                     PUT_U32(SA32 / SB32))
-L_i32_div_u_imm:
-  BINARY_IMM_CHECKED(if (B32 == 0) TRAP(TrapReason::kDivisionByZero), PUT_U32(A32 / B32))
-L_i32_rem_s_imm:
-  BINARY_IMM_CHECKED(if (B32 == 0) TRAP(TrapReason::kDivisionByZero),
-                     SB32 == -1 ? 0 : PUT_U32(SA32 % SB32))
-L_i32_rem_u_imm:
-  BINARY_IMM_CHECKED(if (B32 == 0) TRAP(TrapReason::kDivisionByZero), PUT_U32(A32 % B32))
 L_i32_and_imm:
   BINARY_IMM(PUT_U32(A32 & B32))
 L_i32_or_imm:
@@ -850,99 +830,48 @@ L_i32_shr_s_imm:
   BINARY_IMM(PUT_U32(SA32 >> (B32 & 31)))
 L_i32_shr_u_imm:
   BINARY_IMM(PUT_U32(A32 >> (B32 & 31)))
-L_i32_rotl_imm:
-  BINARY_IMM(PUT_U32((A32 << (B32 & 31)) | (A32 >> ((32 - (B32 & 31)) & 31))))
-L_i32_rotr_imm:
-  BINARY_IMM(PUT_U32((A32 >> (B32 & 31)) | (A32 << ((32 - (B32 & 31)) & 31))))
 L_br_if_eq:
-  BRANCH_IF(A32 == B32, S(2), true)
+  BRANCH_IF(A32 == B32, S(2))
 L_br_if_eq_imm:
-  BRANCH_IF(A32 == B32, pc[2], true)
+  BRANCH_IF(A32 == B32, pc[2])
 L_br_if_ne:
-  BRANCH_IF(A32 != B32, S(2), true)
+  BRANCH_IF(A32 != B32, S(2))
 L_br_if_ne_imm:
-  BRANCH_IF(A32 != B32, pc[2], true)
+  BRANCH_IF(A32 != B32, pc[2])
 L_br_if_lt_s:
-  BRANCH_IF(SA32 < SB32, S(2), true)
+  BRANCH_IF(SA32 < SB32, S(2))
 L_br_if_lt_s_imm:
-  BRANCH_IF(SA32 < SB32, pc[2], true)
+  BRANCH_IF(SA32 < SB32, pc[2])
 L_br_if_lt_u:
-  BRANCH_IF(A32 < B32, S(2), true)
+  BRANCH_IF(A32 < B32, S(2))
 L_br_if_lt_u_imm:
-  BRANCH_IF(A32 < B32, pc[2], true)
+  BRANCH_IF(A32 < B32, pc[2])
 L_br_if_gt_s:
-  BRANCH_IF(SA32 > SB32, S(2), true)
+  BRANCH_IF(SA32 > SB32, S(2))
 L_br_if_gt_s_imm:
-  BRANCH_IF(SA32 > SB32, pc[2], true)
+  BRANCH_IF(SA32 > SB32, pc[2])
 L_br_if_gt_u:
-  BRANCH_IF(A32 > B32, S(2), true)
+  BRANCH_IF(A32 > B32, S(2))
 L_br_if_gt_u_imm:
-  BRANCH_IF(A32 > B32, pc[2], true)
+  BRANCH_IF(A32 > B32, pc[2])
 L_br_if_le_s:
-  BRANCH_IF(SA32 <= SB32, S(2), true)
+  BRANCH_IF(SA32 <= SB32, S(2))
 L_br_if_le_s_imm:
-  BRANCH_IF(SA32 <= SB32, pc[2], true)
+  BRANCH_IF(SA32 <= SB32, pc[2])
 L_br_if_le_u:
-  BRANCH_IF(A32 <= B32, S(2), true)
+  BRANCH_IF(A32 <= B32, S(2))
 L_br_if_le_u_imm:
-  BRANCH_IF(A32 <= B32, pc[2], true)
+  BRANCH_IF(A32 <= B32, pc[2])
 L_br_if_ge_s:
-  BRANCH_IF(SA32 >= SB32, S(2), true)
+  BRANCH_IF(SA32 >= SB32, S(2))
 L_br_if_ge_s_imm:
-  BRANCH_IF(SA32 >= SB32, pc[2], true)
+  BRANCH_IF(SA32 >= SB32, pc[2])
 L_br_if_ge_u:
-  BRANCH_IF(A32 >= B32, S(2), true)
+  BRANCH_IF(A32 >= B32, S(2))
 L_br_if_ge_u_imm:
-  BRANCH_IF(A32 >= B32, pc[2], true)
+  BRANCH_IF(A32 >= B32, pc[2])
 L_br_if_eqz:
-  if ((U32_AT(S(1)) == 0) == true) {
-    JUMP_REL(pc + 2);
-  } else {
-    pc += 3;
-  }
-  NEXT();
-L_br_unless_eq:
-  BRANCH_IF(A32 == B32, S(2), false)
-L_br_unless_eq_imm:
-  BRANCH_IF(A32 == B32, pc[2], false)
-L_br_unless_ne:
-  BRANCH_IF(A32 != B32, S(2), false)
-L_br_unless_ne_imm:
-  BRANCH_IF(A32 != B32, pc[2], false)
-L_br_unless_lt_s:
-  BRANCH_IF(SA32 < SB32, S(2), false)
-L_br_unless_lt_s_imm:
-  BRANCH_IF(SA32 < SB32, pc[2], false)
-L_br_unless_lt_u:
-  BRANCH_IF(A32 < B32, S(2), false)
-L_br_unless_lt_u_imm:
-  BRANCH_IF(A32 < B32, pc[2], false)
-L_br_unless_gt_s:
-  BRANCH_IF(SA32 > SB32, S(2), false)
-L_br_unless_gt_s_imm:
-  BRANCH_IF(SA32 > SB32, pc[2], false)
-L_br_unless_gt_u:
-  BRANCH_IF(A32 > B32, S(2), false)
-L_br_unless_gt_u_imm:
-  BRANCH_IF(A32 > B32, pc[2], false)
-L_br_unless_le_s:
-  BRANCH_IF(SA32 <= SB32, S(2), false)
-L_br_unless_le_s_imm:
-  BRANCH_IF(SA32 <= SB32, pc[2], false)
-L_br_unless_le_u:
-  BRANCH_IF(A32 <= B32, S(2), false)
-L_br_unless_le_u_imm:
-  BRANCH_IF(A32 <= B32, pc[2], false)
-L_br_unless_ge_s:
-  BRANCH_IF(SA32 >= SB32, S(2), false)
-L_br_unless_ge_s_imm:
-  BRANCH_IF(SA32 >= SB32, pc[2], false)
-L_br_unless_ge_u:
-  BRANCH_IF(A32 >= B32, S(2), false)
-L_br_unless_ge_u_imm:
-  BRANCH_IF(A32 >= B32, pc[2], false)
-L_br_unless_eqz:
-  if ((U32_AT(S(1)) == 0) == false) {
+  if (U32_AT(S(1)) == 0) {
     JUMP_REL(pc + 2);
   } else {
     pc += 3;

@@ -27,8 +27,6 @@ enum : uint32_t {
   kMemoryGrow = 0x40,  // dst, delta
   kI32Const = 0x41,    // dst, value
   kI64Const = 0x42,    // dst, low, high
-  kF32Const = 0x43,
-  kF64Const = 0x44,
   // 0x45..0xC4 numeric instructions: dst, a[, b]
   kBrMove = 0xC5,    // values, from, to, rel
   kBrIfMove = 0xC6,  // cond, values, from, to, rel
@@ -49,22 +47,29 @@ enum : uint32_t {
   // (0x46..0x4F) and arithmetic (0x6A..0x78), ImmOf(opcode).
   kImmBase = kPrefixBase + 18,
   // A compare fused with the branch that consumes it: a, b|imm, rel (eqz: a, rel). Index:
-  // compare 0x46..0x4F -> 0..9, the same with an immediate -> 10..19, eqz -> 20.
+  // compare 0x46..0x4F -> 0..9, the same with an immediate -> 10..19, eqz -> 20. An `if`
+  // branches on the inverse compare (InverseCompare), so there is no "branch unless" family.
   kBrIfCmpBase = kImmBase + 25,
-  kBrUnlessCmpBase = kBrIfCmpBase + 21,
   // A load whose address is `base + addend` (an i32.add of a constant folded in, wrapping at
   // 32 bits as the add would): load 0x28 + n becomes kLoadAddBase + n: dst, base, offset, addend.
-  kLoadAddBase = kBrUnlessCmpBase + 21,
+  kLoadAddBase = kBrIfCmpBase + 21,
   // The same for stores: store 0x36 + n becomes kStoreAddBase + n: base, value, offset, addend.
   kStoreAddBase = kLoadAddBase + 14,
   kCount = kStoreAddBase + 9,
 };
 
+// Division, remainder and rotates keep only the slot form (rare with constants; smaller code).
 constexpr bool HasImmForm(uint32_t opcode) {
-  return (opcode >= 0x46 && opcode <= 0x4F) || (opcode >= 0x6A && opcode <= 0x78);
+  return (opcode >= 0x46 && opcode <= 0x4F) ||
+         (opcode >= 0x6A && opcode <= 0x76 && !(opcode >= 0x6D && opcode <= 0x70));
 }
 constexpr uint32_t ImmOf(uint32_t opcode) {
   return kImmBase + (opcode <= 0x4F ? opcode - 0x46 : 10 + opcode - 0x6A);
+}
+// The compare index testing the opposite condition (eq<->ne, lt<->ge, gt<->le); eqz has none.
+constexpr uint32_t InverseCompare(uint32_t index) {
+  constexpr uint32_t kInverse[10] = {1, 0, 8, 9, 6, 7, 4, 5, 2, 3};
+  return index == 20 ? 20 : (index >= 10 ? 10 + kInverse[index - 10] : kInverse[index]);
 }
 constexpr bool IsImmCompare(uint32_t op) { return op >= kImmBase && op < kImmBase + 10; }
 // The fused-branch index of a compare instruction (plain or immediate), or UINT32_MAX.
