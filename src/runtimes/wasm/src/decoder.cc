@@ -295,6 +295,9 @@ Status Decoder::ImportSection(LebReader& r) {
         }
         TC_RETURN_IF_ERROR(ReadLimits(r, imp.limits, UINT32_MAX, false));
         if (m_->has_table) return Invalid("multiple tables", at);
+        if (imp.limits.min > limits_.max_table_elements) {
+          return Exhausted("table larger than the limit", at);
+        }
         m_->has_table = m_->table_imported = true;
         m_->table = imp.limits;
         break;
@@ -351,6 +354,9 @@ Status Decoder::TableSection(LebReader& r) {
     TableLimits limits;
     TC_RETURN_IF_ERROR(ReadLimits(r, limits, UINT32_MAX, false));
     if (m_->has_table) return Invalid("multiple tables", at);
+    if (limits.min > limits_.max_table_elements) {
+      return Exhausted("table larger than the limit", at);
+    }
     m_->has_table = true;
     m_->table = limits;
   }

@@ -249,11 +249,10 @@ Result<Instance*> Instantiate(const Module& m, std::span<const Extern> imports, 
     inst->globals[i] = &g;
   }
   if (m.has_table && !m.table_imported) {
-    if (m.table.min > 65536 * 16) {
-      return Status(ErrorCode::kResourceExhausted, "table larger than the limit");
-    }
     inst->table = arena.AllocateArray<Table>(1);
     if (inst->table == nullptr) return no_room;
+    // The count cannot wrap: a table that large never fits any arena anyway.
+    if (m.table.min >= UINT32_MAX / sizeof(const Function*)) return no_room;
     inst->table->elements = arena.AllocateArray<const Function*>(m.table.min + 1);
     if (inst->table->elements == nullptr) return no_room;
     inst->table->size = m.table.min;
