@@ -118,8 +118,9 @@ class SpecRunner {
   const wasm::Function* spectest_table_elements_[20] = {};
   wasm::Memory spectest_memory_;
   MemoryReservation spectest_memory_storage_;
-  std::vector<wasm::Slot> stack_ = std::vector<wasm::Slot>(1 << 20);
-  std::vector<wasm::Frame> frames_ = std::vector<wasm::Frame>(20000);
+  // One thread stack for the whole run (allocated once: every file reuses it).
+  static inline std::vector<wasm::Slot> stack_ = std::vector<wasm::Slot>(1 << 18);
+  static inline std::vector<wasm::Frame> frames_ = std::vector<wasm::Frame>(20000);
 };
 
 void SpecRunner::SetUpSpectest() {
