@@ -5,3 +5,9 @@ cd "$(dirname "$0")/.."
 
 echo "## Code size, cortex-m4 -Os (make size)"
 cmake --build --preset cortex-m4 --target size-report | grep -v '^\['
+
+echo
+echo "## Crypto (bench/crypto/run.sh)"
+bench/crypto/run.sh build/host-release/bench/crypto/crypto_bench
+echo
+bench/crypto/qemu_count.sh build/cortex-m4

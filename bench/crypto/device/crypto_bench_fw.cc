@@ -1,0 +1,36 @@
+// Guest workload for bench/crypto/qemu_count.sh: hashes TC_BENCH_SHA_KIB KiB with SHA-256 and runs
+// TC_BENCH_VERIFIES Ed25519 verifications (RFC 8032 TEST 2). Three builds that differ only in
+// these counts let the script isolate per-byte and per-verify guest instruction counts.
+#include <cstdint>
+
+#include "tc/base/format.h"
+#include "tc/crypto/ed25519.h"
+#include "tc/crypto/sha256.h"
+#include "tc/port/board.h"
+
+int main() {
+  uint8_t block[1024];
+  for (int i = 0; i < 1024; ++i) block[i] = static_cast<uint8_t>(i);
+  tc::crypto::Sha256 sha;
+  for (int i = 0; i < TC_BENCH_SHA_KIB; ++i) sha.Update(block);
+  const auto digest = sha.Final();
+
+  const uint8_t public_key[32] = {0x3d, 0x40, 0x17, 0xc3, 0xe8, 0x43, 0x89, 0x5a, 0x92, 0xb7, 0x0a,
+                                  0xa7, 0x4d, 0x1b, 0x7e, 0xbc, 0x9c, 0x98, 0x2c, 0xcf, 0x2e, 0xc4,
+                                  0x96, 0x8c, 0xc0, 0xcd, 0x55, 0xf1, 0x2a, 0xf4, 0x66, 0x0c};
+  const uint8_t message[1] = {0x72};
+  const uint8_t signature[64] = {0x92, 0xa0, 0x09, 0xa9, 0xf0, 0xd4, 0xca, 0xb8, 0x72, 0x0e, 0x82,
+                                 0x0b, 0x5f, 0x64, 0x25, 0x40, 0xa2, 0xb2, 0x7b, 0x54, 0x16, 0x50,
+                                 0x3f, 0x8f, 0xb3, 0x76, 0x22, 0x23, 0xeb, 0xdb, 0x69, 0xda, 0x08,
+                                 0x5a, 0xc1, 0xe4, 0x3e, 0x15, 0x99, 0x6e, 0x45, 0x8f, 0x36, 0x13,
+                                 0xd0, 0xf1, 0x1d, 0x8c, 0x38, 0x7b, 0x2e, 0xae, 0xb4, 0x30, 0x2a,
+                                 0xee, 0xb0, 0x0d, 0x29, 0x16, 0x12, 0xbb, 0x0c, 0x00};
+  int verified = 0;
+  for (int i = 0; i < TC_BENCH_VERIFIES; ++i) {
+    verified += tc::crypto::Ed25519Verify(public_key, message, signature).ok() ? 1 : 0;
+  }
+  char line[64];
+  tc::FormatTo(line, "digest %x, %d/%d verified\n", digest[0], verified, TC_BENCH_VERIFIES);
+  tc::port::ConsoleWrite(line);
+  return verified == TC_BENCH_VERIFIES ? 0 : 1;
+}

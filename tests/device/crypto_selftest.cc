@@ -1,0 +1,107 @@
+// tc_crypto on a Cortex-M4 (QEMU mps2-an386), built -Os with the UMAAL multiply path: an RFC 8032
+// vector, FIPS 180 / RFC 4231 vectors, field arithmetic on edge values, and the rejections that
+// matter most.
+#include <cstdint>
+#include <span>
+
+#include "device_check.h"
+#include "field_results.h"
+#include "tc/crypto/constant_time.h"
+#include "tc/crypto/ed25519.h"
+#include "tc/crypto/hmac_sha256.h"
+#include "tc/crypto/sha256.h"
+#include "tc/crypto/sha512.h"
+
+namespace {
+
+template <size_t N>
+bool Equals(const std::array<uint8_t, N>& digest, const uint8_t (&expected)[N]) {
+  return tc::crypto::ConstantTimeEqual(digest, expected);
+}
+
+std::span<const uint8_t> Text(const char* text, size_t size) {
+  return {reinterpret_cast<const uint8_t*>(text), size};
+}
+
+void CheckSha2() {
+  const uint8_t kAbc256[32] = {0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40,
+                               0xde, 0x5d, 0xae, 0x22, 0x23, 0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17,
+                               0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad};
+  DEVICE_CHECK(Equals(tc::crypto::Sha256::Hash(Text("abc", 3)), kAbc256));
+
+  // One million 'a', fed in 1000-byte pieces as a streamed image would be.
+  const uint8_t kMillion256[32] = {0xcd, 0xc7, 0x6e, 0x5c, 0x99, 0x14, 0xfb, 0x92, 0x81, 0xa1, 0xc7,
+                                   0xe2, 0x84, 0xd7, 0x3e, 0x67, 0xf1, 0x80, 0x9a, 0x48, 0xa4, 0x97,
+                                   0x20, 0x0e, 0x04, 0x6d, 0x39, 0xcc, 0xc7, 0x11, 0x2c, 0xd0};
+  uint8_t piece[1000];
+  for (uint8_t& b : piece) b = 'a';
+  tc::crypto::Sha256 sha;
+  for (int i = 0; i < 1000; ++i) sha.Update(piece);
+  DEVICE_CHECK(Equals(sha.Final(), kMillion256));
+
+  const uint8_t kAbc512[64] = {0xdd, 0xaf, 0x35, 0xa1, 0x93, 0x61, 0x7a, 0xba, 0xcc, 0x41, 0x73,
+                               0x49, 0xae, 0x20, 0x41, 0x31, 0x12, 0xe6, 0xfa, 0x4e, 0x89, 0xa9,
+                               0x7e, 0xa2, 0x0a, 0x9e, 0xee, 0xe6, 0x4b, 0x55, 0xd3, 0x9a, 0x21,
+                               0x92, 0x99, 0x2a, 0x27, 0x4f, 0xc1, 0xa8, 0x36, 0xba, 0x3c, 0x23,
+                               0xa3, 0xfe, 0xeb, 0xbd, 0x45, 0x4d, 0x44, 0x23, 0x64, 0x3c, 0xe8,
+                               0x0e, 0x2a, 0x9a, 0xc9, 0x4f, 0xa5, 0x4c, 0xa4, 0x9f};
+  DEVICE_CHECK(Equals(tc::crypto::Sha512::Hash(Text("abc", 3)), kAbc512));
+}
+
+void CheckHmac() {
+  // RFC 4231 test case 2.
+  const uint8_t kTag[32] = {0x5b, 0xdc, 0xc1, 0x46, 0xbf, 0x60, 0x75, 0x4e, 0x6a, 0x04, 0x24,
+                            0x26, 0x08, 0x95, 0x75, 0xc7, 0x5a, 0x00, 0x3f, 0x08, 0x9d, 0x27,
+                            0x39, 0x83, 0x9d, 0xec, 0x58, 0xb9, 0x64, 0xec, 0x38, 0x43};
+  const char kData[] = "what do ya want for nothing?";
+  DEVICE_CHECK(
+      Equals(tc::crypto::HmacSha256::Mac(Text("Jefe", 4), Text(kData, sizeof kData - 1)), kTag));
+  tc::crypto::HmacSha256 hmac(Text("Jefe", 4));
+  hmac.Update(Text(kData, sizeof kData - 1));
+  DEVICE_CHECK(hmac.Verify(kTag).ok());
+  hmac.Update(Text(kData, sizeof kData - 2));
+  DEVICE_CHECK(hmac.Verify(kTag) == tc::ErrorCode::kIntegrityError);
+}
+
+void CheckFieldArithmetic() {
+  // Edge values through the UMAAL multiply path, against the digest Python computed.
+  tc::crypto::Sha256Digest digest = tc::crypto::testing::FieldResultsDigest();
+  DEVICE_CHECK(Equals(digest, tc::crypto::testing::kFieldResultsSha256));
+}
+
+void CheckEd25519() {
+  // RFC 8032 §7.1 TEST 2.
+  const uint8_t kPublicKey[32] = {0x3d, 0x40, 0x17, 0xc3, 0xe8, 0x43, 0x89, 0x5a, 0x92, 0xb7, 0x0a,
+                                  0xa7, 0x4d, 0x1b, 0x7e, 0xbc, 0x9c, 0x98, 0x2c, 0xcf, 0x2e, 0xc4,
+                                  0x96, 0x8c, 0xc0, 0xcd, 0x55, 0xf1, 0x2a, 0xf4, 0x66, 0x0c};
+  uint8_t message[1] = {0x72};
+  uint8_t signature[64] = {0x92, 0xa0, 0x09, 0xa9, 0xf0, 0xd4, 0xca, 0xb8, 0x72, 0x0e, 0x82,
+                           0x0b, 0x5f, 0x64, 0x25, 0x40, 0xa2, 0xb2, 0x7b, 0x54, 0x16, 0x50,
+                           0x3f, 0x8f, 0xb3, 0x76, 0x22, 0x23, 0xeb, 0xdb, 0x69, 0xda, 0x08,
+                           0x5a, 0xc1, 0xe4, 0x3e, 0x15, 0x99, 0x6e, 0x45, 0x8f, 0x36, 0x13,
+                           0xd0, 0xf1, 0x1d, 0x8c, 0x38, 0x7b, 0x2e, 0xae, 0xb4, 0x30, 0x2a,
+                           0xee, 0xb0, 0x0d, 0x29, 0x16, 0x12, 0xbb, 0x0c, 0x00};
+  DEVICE_CHECK(tc::crypto::Ed25519Verify(kPublicKey, message, signature).ok());
+
+  message[0] ^= 1;
+  DEVICE_CHECK(tc::crypto::Ed25519Verify(kPublicKey, message, signature) ==
+               tc::ErrorCode::kIntegrityError);
+  message[0] ^= 1;
+  signature[63] |= 0x10;  // S >= L
+  DEVICE_CHECK(tc::crypto::Ed25519Verify(kPublicKey, message, signature) ==
+               tc::ErrorCode::kIntegrityError);
+  signature[63] &= 0x0f;
+  uint8_t identity[32] = {1};
+  DEVICE_CHECK(tc::crypto::Ed25519Verify(identity, message, signature) == tc::ErrorCode::kInvalid);
+  DEVICE_CHECK(tc::crypto::Ed25519Verify(kPublicKey, message, signature).ok());
+}
+
+}  // namespace
+
+int main() {
+  CheckSha2();
+  CheckHmac();
+  CheckFieldArithmetic();
+  CheckEd25519();
+  return tc::device_test::Finish("crypto_selftest");
+}
