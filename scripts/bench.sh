@@ -11,3 +11,5 @@ echo "## Crypto (bench/crypto/run.sh)"
 bench/crypto/run.sh build/host-release/bench/crypto/crypto_bench
 echo
 bench/crypto/qemu_count.sh build/cortex-m4
+echo "## CBOR and metadata, x86-64 instructions (callgrind, host-release)"
+scripts/bench-cbor.sh build/host-release/bench/cbor_bench
