@@ -78,17 +78,9 @@ json CommonJson(const img::TrustedKey& key) {
 
 }  // namespace
 
-void GenerateKey(const std::filesystem::path& dir, const std::string& name, img::KeyRole role,
-                 img::KeyType type, const Bytes& kid, const std::string& uid_prefix,
-                 SigningKey* out) {
+SigningKey MakeSigningKey(img::KeyRole role, img::KeyType type, const Bytes& kid,
+                          const std::string& uid_prefix) {
   InitSodium();
-  const auto key_path = dir / (name + ".key");
-  const auto pub_path = dir / (name + ".pub");
-  for (const auto& path : {key_path, pub_path}) {
-    if (std::filesystem::exists(path)) {
-      throw CommandError(path.string() + ": exists; remove it first (keys are never overwritten)");
-    }
-  }
   SigningKey key;
   key.info.role = role;
   key.info.type = type;
@@ -121,7 +113,20 @@ void GenerateKey(const std::filesystem::path& dir, const std::string& name, img:
   }
   if (kid_bytes.size() > img::kMaxKidLength) throw CommandError("--kid: at most 16 bytes");
   (void)key.info.kid.Assign(kid_bytes);
+  return key;
+}
 
+void GenerateKey(const std::filesystem::path& dir, const std::string& name, img::KeyRole role,
+                 img::KeyType type, const Bytes& kid, const std::string& uid_prefix,
+                 SigningKey* out) {
+  const auto key_path = dir / (name + ".key");
+  const auto pub_path = dir / (name + ".pub");
+  for (const auto& path : {key_path, pub_path}) {
+    if (std::filesystem::exists(path)) {
+      throw CommandError(path.string() + ": exists; remove it first (keys are never overwritten)");
+    }
+  }
+  SigningKey key = MakeSigningKey(role, type, kid, uid_prefix);
   json secret_json = CommonJson(key.info);
   secret_json["secret"] = Hex(key.secret);
   json pub_json = CommonJson(key.info);

@@ -20,6 +20,11 @@ struct SigningKey {
   std::string path;
 };
 
+// A fresh key in memory (random seed / secret). An empty `kid` gets 8 bytes derived from the
+// public key (Ed25519) or random bytes (HMAC).
+SigningKey MakeSigningKey(tc::image::KeyRole role, tc::image::KeyType type, const Bytes& kid,
+                          const std::string& uid_prefix);
+
 // Creates NAME.key and NAME.pub in `dir`. Refuses to overwrite existing files.
 void GenerateKey(const std::filesystem::path& dir, const std::string& name, tc::image::KeyRole role,
                  tc::image::KeyType type, const Bytes& kid, const std::string& uid_prefix,
