@@ -13,20 +13,6 @@ Status Error(ErrorCode code, const char* message, size_t pos) {
   return Status(code, message, static_cast<uint32_t>(pos));
 }
 
-// Whether the float with raw bits `head.argument` would fit a narrower CBOR float unchanged.
-bool FloatHasShorterForm(const Head& head) {
-  uint16_t half = 0;
-  uint32_t single = 0;
-  if (head.additional == kFloat32) {
-    return DoubleToHalfExact(SingleToDouble(static_cast<uint32_t>(head.argument)), &half);
-  }
-  if (head.additional == kFloat64) {
-    const double value = std::bit_cast<double>(head.argument);
-    return DoubleToSingleExact(value, &single);
-  }
-  return false;
-}
-
 }  // namespace
 
 Reader::Reader(std::span<const uint8_t> data, ReaderOptions options)
@@ -65,7 +51,7 @@ Status Reader::DecodeHeadAt(size_t pos, Head* out) const {
     if (head.additional == 24 && head.argument < 32) {
       return Error(ErrorCode::kMalformed, "simple value below 32 in two-byte form", pos);
     }
-    if (options_.deterministic && FloatHasShorterForm(head)) {
+    if (options_.deterministic && FloatHasShorterForm(head.additional, head.argument)) {
       return Error(ErrorCode::kMalformed, "float not in its shortest form", pos);
     }
   } else if (options_.deterministic && head.additional >= 24 &&
