@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # crypto-differential.sh [CASES] — the libsodium differential tests with many more random cases than
-# CI runs (default 100000 per test; about 15 s of CPU per 10000 in the release build).
+# CI runs (default 100000 per test; roughly 40 s per 10000 in the release build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cases=${1:-100000}

@@ -4,7 +4,7 @@ namespace tc::crypto::internal {
 
 void FeedBlocks(void* state, CompressFn compress, uint8_t* buffer, size_t block_size,
                 uint64_t length, std::span<const uint8_t> data) {
-  size_t used = static_cast<size_t>(length % block_size);
+  size_t used = static_cast<size_t>(length & (block_size - 1));
   const uint8_t* in = data.data();
   size_t left = data.size();
   if (used != 0) {
@@ -21,7 +21,7 @@ void FeedBlocks(void* state, CompressFn compress, uint8_t* buffer, size_t block_
 
 void PadAndFinish(void* state, CompressFn compress, uint8_t* buffer, size_t block_size,
                   size_t length_bytes, uint64_t length) {
-  size_t used = static_cast<size_t>(length % block_size);
+  size_t used = static_cast<size_t>(length & (block_size - 1));
   buffer[used++] = 0x80;
   if (used > block_size - length_bytes) {
     while (used != block_size) buffer[used++] = 0;

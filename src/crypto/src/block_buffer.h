@@ -10,6 +10,8 @@ namespace tc::crypto::internal {
 
 using CompressFn = void (*)(void* state, const uint8_t* block);
 
+// block_size is a power of two (64 or 128): a mask, not a 64-bit division, which a Cortex-M would
+// do in a library call.
 // Feeds `data` after the `length` bytes already seen; buffer holds length % block_size of them.
 void FeedBlocks(void* state, CompressFn compress, uint8_t* buffer, size_t block_size,
                 uint64_t length, std::span<const uint8_t> data);

@@ -120,6 +120,16 @@ TEST_F(LibsodiumTest, Ed25519RandomKeysMessagesAndBitFlips) {
     ASSERT_TRUE(ExpectSameVerdict(kp.public_key, message, sig, "valid"));
     ++accepted;
 
+    // The streaming interface, fed in random pieces, reaches the same verdict.
+    Ed25519Verifier verifier;
+    ASSERT_TRUE(verifier.Start(kp.public_key, sig).ok());
+    for (size_t offset = 0; offset < message.size();) {
+      size_t piece = std::min(RandomSize(rng, 80), message.size() - offset);
+      verifier.Update(std::span<const uint8_t>(message).subspan(offset, piece));
+      offset += piece;
+    }
+    ASSERT_TRUE(verifier.Finish().ok());
+
     Bytes bad_sig = sig;
     bad_sig[RandomSize(rng, 63)] ^= static_cast<uint8_t>(1 << RandomSize(rng, 7));
     ExpectSameVerdict(kp.public_key, message, bad_sig, "signature bit flip");
