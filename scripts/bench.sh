@@ -13,3 +13,6 @@ echo
 bench/crypto/qemu_count.sh build/cortex-m4
 echo "## CBOR and metadata, x86-64 instructions (callgrind, host-release)"
 scripts/bench-cbor.sh build/host-release/bench/cbor_bench
+echo
+echo "## Image verification, x86-64 instructions (callgrind, host-release)"
+scripts/bench-image.sh build/host-release/bench/image_bench

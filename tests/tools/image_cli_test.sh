@@ -105,7 +105,7 @@ expect oversized 1 'rejected: oversized' -- "$tinyctl" verify img.tc --trust tru
 expect expired 1 'rejected: expired' -- "$tinyctl" verify img.tc --trust trust --now 1900000000
 expect rolled-back 1 'rejected: rolled-back' -- "$tinyctl" verify img.tc --trust trust --now 1700000000 --installed-version 3
 expect unknown-kid 1 'rejected: unknown-key' -- "$tinyctl" verify img.tc --trust other-trust
-expect not-an-image 1 'rejected: bad-magic' -- "$tinyctl" verify code.wasm --trust trust
+expect not-an-image 1 'rejected: bad-magic' -- "$tinyctl" verify sampler.json --trust trust
 expect verify-usage 2 'trust' -- "$tinyctl" verify img.tc
 
 # Every single-byte change of the image is rejected with a specific reason.
