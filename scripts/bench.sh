@@ -5,6 +5,9 @@ cd "$(dirname "$0")/.."
 
 echo "## Code size, cortex-m4 -Os (make size)"
 cmake --build --preset cortex-m4 --target size-report | grep -v '^\['
+echo
+echo "## Device-side verify path, cortex-m4 -Os (tests/device/image_verify_fw map file)"
+cmake --build --preset cortex-m4 --target verify-path-size | grep -v '^\['
 
 echo
 echo "## Crypto (bench/crypto/run.sh)"
