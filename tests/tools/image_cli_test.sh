@@ -106,6 +106,11 @@ expect expired 1 'rejected: expired' -- "$tinyctl" verify img.tc --trust trust -
 expect rolled-back 1 'rejected: rolled-back' -- "$tinyctl" verify img.tc --trust trust --now 1700000000 --installed-version 3
 expect unknown-kid 1 'rejected: unknown-key' -- "$tinyctl" verify img.tc --trust other-trust
 expect not-an-image 1 'rejected: bad-magic' -- "$tinyctl" verify sampler.json --trust trust
+mkdir -p bad-trust && echo '{"kid": "zz", "role": "operator", "alg": "EdDSA", "key": "00"}' >bad-trust/x.pub
+expect bad-trust-entry 1 'x.pub: kid: not a hex string' -- "$tinyctl" verify img.tc --trust bad-trust
+sed 's/"role": "operator"/"role": "root"/' op.pub >bad-trust/x.pub
+expect bad-trust-role 1 'x.pub: role: expected' -- "$tinyctl" verify img.tc --trust bad-trust
+expect inspect-garbage 1 'neither an image nor a signed config update' -- "$tinyctl" inspect sampler.json
 expect verify-usage 2 'trust' -- "$tinyctl" verify img.tc
 
 # Every single-byte change of the image is rejected with a specific reason.
