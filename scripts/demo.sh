@@ -19,7 +19,7 @@ keys=build/demo-keys
 rm -rf "$keys" && mkdir -p "$keys/trust"
 build/bin/tinyctl keygen operator --role operator --dir "$keys"
 cp "$keys/operator.pub" "$keys/trust/"
-yes "demo code bytes" | head -c 1024 >"$keys/code.wasm"
+printf "demo code bytes %.0s" $(seq 64) >"$keys/code.wasm"
 build/bin/tinyctl build examples/manifests/sampler.json --code "$keys/code.wasm" \
   --key "$keys/operator.key" -o "$keys/sampler.tc"
 build/bin/tinyctl verify "$keys/sampler.tc" --trust "$keys/trust" --now 1767225600
