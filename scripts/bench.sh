@@ -5,6 +5,9 @@ cd "$(dirname "$0")/.."
 
 echo "## Code size, cortex-m4 -Os (make size)"
 cmake --build --preset cortex-m4 --target size-report | grep -v '^\['
+echo
+echo "## Device-side verify path, cortex-m4 -Os (tests/device/image_verify_fw map file)"
+cmake --build --preset cortex-m4 --target verify-path-size | grep -v '^\['
 
 echo
 echo "## Crypto (bench/crypto/run.sh)"
@@ -17,3 +20,6 @@ echo "## eBPF interpreter (bench/ebpf/run.sh, callgrind, large run minus small r
 bench/ebpf/run.sh build/host-release
 echo "## WebAssembly runtime (bench/wasm/run_bench.sh, callgrind instruction counts)"
 bench/wasm/run_bench.sh build/host-release
+echo
+echo "## Image verification, x86-64 instructions (callgrind, host-release)"
+scripts/bench-image.sh build/host-release/bench/image_bench

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 out=${2:-build/fuzz}
 mkdir -p "$out/corpus"
-sources=(tests/fuzz/metadata_fuzz.cc src/encoding/cbor/src/*.cc src/image/src/*.cc src/base/src/*.cc)
+sources=(tests/fuzz/metadata_fuzz.cc src/encoding/cbor/src/*.cc src/image/src/metadata_*.cc src/base/src/*.cc)
 clang++-14 -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
   -Isrc/base/include -Isrc/encoding/cbor/include -Isrc/image/include \
   "${sources[@]}" -o "$out/metadata_fuzz"

@@ -1,6 +1,6 @@
 // `tinyctl run MODULE [--invoke NAME [ARG...]] [--fuel N] [--memory-limit BYTES] [--stats]`
 // (PRODUCT §5): decodes, validates and instantiates a .wasm with tc_wasm and runs one export.
-#include "cmd_run.h"
+#include "commands.h"
 
 #include <charconv>
 #include <cinttypes>

@@ -1,6 +1,6 @@
 #include "command_table.h"
 
-#include "cmd_run.h"
+#include "commands.h"
 
 #include <iostream>
 #include <string>
@@ -10,13 +10,15 @@ namespace tinyctl {
 namespace {
 
 constexpr CommandInfo kCommands[] = {
-    {"keygen", "Generate an Ed25519 signing key (operator or tenant role)", nullptr, 3},
+    {"keygen", "Generate an Ed25519 signing key or HMAC secret (operator or tenant role)",
+     ConfigureKeygen, 3},
     {"new", "Scaffold a container project (manifest, C source, CMake)", nullptr, 7},
-    {"build", "Manifest + wasm/eBPF code [+ data] + key -> signed image", nullptr, 3},
-    {"sign", "Sign an unsigned image or metadata", nullptr, 3},
-    {"sign-config", "Sign a config update (schedule/permissions) for a container", nullptr, 3},
-    {"inspect", "Show an image's metadata (human-readable or --json)", nullptr, 3},
-    {"verify", "Verify an image against a trust store", nullptr, 3},
+    {"build", "Manifest + wasm/eBPF code [+ data] + key -> signed image", ConfigureBuild, 3},
+    {"sign", "Re-sign an image, or sign metadata / config-update CBOR", ConfigureSign, 3},
+    {"sign-config", "Sign a config update (schedule/permissions) for a container",
+     ConfigureSignConfig, 3},
+    {"inspect", "Show an image's metadata (human-readable or --json)", ConfigureInspect, 3},
+    {"verify", "Verify an image or config update against a trust store", ConfigureVerify, 3},
     {"run", "Execute a .wasm or eBPF module locally under the real runtime and gate", ConfigureRun,
      4},
     {"deploy", "Install an image on a device (block-wise upload)", nullptr, 7},
