@@ -1,0 +1,60 @@
+// A host service as the gate sees it: the function to call and what the gate must check before
+// calling it (which arguments are buffers, whether it opens/uses/closes an endpoint handle,
+// which quota it consumes). The checks are data, so every service gets the same gate.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "tc/engine/policy.h"
+#include "tc/runtime/runtime.h"
+
+namespace tc::engine {
+
+class Engine;
+
+inline constexpr uint8_t kNoArg = 0xFF;
+
+struct BufferArg {
+  uint8_t ptr_arg = kNoArg;  // index of the guest address argument
+  uint8_t len_arg = kNoArg;  // index of the length argument
+};
+
+enum class EndpointUse : uint8_t {
+  kNone,
+  kOpen,    // args[0] = endpoint id, args[1] = Direction wanted; reply value = backend token
+  kHandle,  // args[0] = handle; the handle's endpoint must allow `direction`
+  kClose,   // args[0] = handle; the engine frees it after the call
+};
+
+enum class QuotaUse : uint8_t {
+  kNone,
+  kKvBytes,  // the length argument `quota_len_arg` must fit in the container's remaining kv quota
+};
+
+// What a service function receives: checked arguments and resolved buffers.
+struct ServiceCall {
+  Engine* engine = nullptr;
+  uint32_t container = 0;  // container id
+  uint16_t service = 0;
+  uint8_t arg_count = 0;
+  const uint64_t* args = nullptr;
+  std::span<uint8_t> buffers[2];  // resolved BufferArgs, inside the caller's memory
+  uint32_t token = 0;             // kHandle/kClose: the backend token stored at open
+  uint16_t endpoint = 0;          // kOpen/kHandle/kClose: the endpoint id
+};
+
+using ServiceFn = runtime::HostReply (*)(void* context, ServiceCall& call);
+
+struct ServiceSpec {
+  ServiceFn fn = nullptr;
+  void* context = nullptr;
+  EndpointUse endpoint = EndpointUse::kNone;
+  Direction direction = Direction::kIn;  // kHandle: the direction the call needs
+  uint8_t buffer_count = 0;
+  BufferArg buffers[2];
+  QuotaUse quota = QuotaUse::kNone;
+  uint8_t quota_len_arg = kNoArg;
+};
+
+}  // namespace tc::engine

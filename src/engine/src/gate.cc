@@ -1,0 +1,155 @@
+// The gate (C6): every host call passes here, in this order — service known, service permitted
+// (one bit test), endpoint declared and direction allowed (or handle valid), every buffer inside
+// the caller's memory, quota left. A denial returns a negative code to the guest, is counted,
+// audited and traced, and stops the container when its policy says so.
+#include "tc/engine/engine.h"
+
+namespace tc::engine {
+
+runtime::HostReply Engine::OnHostCall(void* context, const runtime::HostCall& call) {
+  Container& c = *static_cast<Container*>(context);
+  ++c.counters.host_calls;
+  const uint16_t service = call.service;
+  if (service >= kMaxServices || services_[service].fn == nullptr) {
+    return Deny(c, service, DenialReason::kUnknownService);
+  }
+  const uint32_t bit = 1u << service;
+  if ((c.permissions.services & bit) == 0) {
+    return Deny(c, service, DenialReason::kServiceNotPermitted);
+  }
+  const ServiceSpec& spec = services_[service];
+  if ((checked_services_ & bit) != 0) return CallChecked(c, call, spec);
+  ServiceCall sc;
+  sc.engine = this;
+  sc.container = c.id;
+  sc.service = service;
+  sc.arg_count = call.arg_count;
+  sc.args = call.args;
+  return spec.fn(spec.context, sc);
+}
+
+runtime::HostReply Engine::CallChecked(Container& c, const runtime::HostCall& call,
+                                       const ServiceSpec& spec) {
+  ServiceCall sc;
+  sc.engine = this;
+  sc.container = c.id;
+  sc.service = call.service;
+  sc.arg_count = call.arg_count;
+  sc.args = call.args;
+
+  Handle* handle = nullptr;
+  Direction wanted = Direction::kIn;
+  switch (spec.endpoint) {
+    case EndpointUse::kNone: break;
+    case EndpointUse::kOpen: {
+      const uint64_t endpoint = call.args[0];
+      const EndpointDecl* decl = endpoint > UINT16_MAX
+                                     ? nullptr
+                                     : c.permissions.FindEndpoint(static_cast<uint16_t>(endpoint));
+      if (decl == nullptr) return Deny(c, call.service, DenialReason::kEndpointNotDeclared);
+      const uint64_t mode = call.args[1];
+      if (mode < 1 || mode > 3 || !Allows(decl->direction, static_cast<Direction>(mode))) {
+        return Deny(c, call.service, DenialReason::kDirectionNotAllowed);
+      }
+      wanted = static_cast<Direction>(mode);
+      size_t open = 0;
+      for (Handle& h : c.handles) {
+        if (h.open) {
+          ++open;
+        } else if (handle == nullptr) {
+          handle = &h;
+        }
+      }
+      if (open >= c.quotas.open_handles || handle == nullptr) {
+        return Deny(c, call.service, DenialReason::kHandleQuota);
+      }
+      sc.endpoint = decl->id;
+      break;
+    }
+    case EndpointUse::kHandle:
+    case EndpointUse::kClose: {
+      const uint64_t index = call.args[0];
+      if (index >= kMaxHandles || !c.handles[index].open) {
+        return Deny(c, call.service, DenialReason::kBadHandle);
+      }
+      handle = &c.handles[index];
+      if (spec.endpoint == EndpointUse::kHandle && !Allows(handle->direction, spec.direction)) {
+        return Deny(c, call.service, DenialReason::kDirectionNotAllowed);
+      }
+      sc.token = handle->token;
+      sc.endpoint = handle->endpoint;
+      break;
+    }
+  }
+
+  for (uint8_t i = 0; i < spec.buffer_count; ++i) {
+    const auto slice =
+        call.memory.Resolve(call.args[spec.buffers[i].ptr_arg], call.args[spec.buffers[i].len_arg]);
+    if (!slice.ok) return Deny(c, call.service, DenialReason::kBufferOutOfBounds);
+    sc.buffers[i] = slice.bytes;
+  }
+
+  if (spec.quota == QuotaUse::kKvBytes) {
+    const uint64_t length = call.args[spec.quota_len_arg];
+    if (length > c.quotas.kv_bytes - c.kv_used) {
+      return Deny(c, call.service, DenialReason::kKvQuota);
+    }
+  }
+
+  runtime::HostReply reply = spec.fn(spec.context, sc);
+  if (spec.endpoint == EndpointUse::kOpen && reply.action == runtime::HostAction::kContinue &&
+      reply.value >= 0) {
+    handle->open = true;
+    handle->endpoint = sc.endpoint;
+    handle->direction = wanted;
+    handle->token = static_cast<uint32_t>(reply.value);
+    reply.value = handle - c.handles;
+  } else if (spec.endpoint == EndpointUse::kClose) {
+    *handle = Handle{};
+  }
+  return reply;
+}
+
+runtime::HostReply Engine::Deny(Container& c, uint16_t service, DenialReason reason) {
+  ++c.counters.denials;
+  const uint64_t now = port_.NowUs();
+  AuditEntry entry;
+  entry.time_us = now;
+  entry.container = c.id;
+  entry.service = service;
+  entry.reason = reason;
+  audit_.PushOverwrite(entry);
+  Trace(c, TraceKind::kDenial, static_cast<uint8_t>(reason), service, now);
+  const int32_t code = GuestErrorFor(reason);
+  if (c.permissions.on_violation == ViolationPolicy::kStop) {
+    // Suspend the guest right here; the scheduler stops it when Run() returns.
+    c.violation_stop = true;
+    return {runtime::HostAction::kBlock, code};
+  }
+  return {runtime::HostAction::kContinue, code};
+}
+
+runtime::HostReply Engine::NowUsService(void* context, ServiceCall&) {
+  auto* engine = static_cast<Engine*>(context);
+  return {runtime::HostAction::kContinue, static_cast<int64_t>(engine->port_.NowUs())};
+}
+
+runtime::HostReply Engine::SleepUsService(void* context, ServiceCall& call) {
+  auto* engine = static_cast<Engine*>(context);
+  Container& c = engine->slots_[call.container & 0xFF];
+  c.wait = WaitReason::kSleep;
+  c.wake_us = engine->port_.NowUs() + call.args[0];
+  c.pending_result = 0;
+  return {runtime::HostAction::kBlock, 0};
+}
+
+runtime::HostReply Engine::YieldService(void* context, ServiceCall& call) {
+  auto* engine = static_cast<Engine*>(context);
+  Container& c = engine->slots_[call.container & 0xFF];
+  // Give the rest of the slice to the next container of the same priority.
+  c.wait = WaitReason::kYield;
+  c.slice_used_us = UINT32_MAX;
+  return {runtime::HostAction::kBlock, 0};
+}
+
+}  // namespace tc::engine

@@ -1,0 +1,291 @@
+// Lifecycle: every allowed transition, and the refused ones with their specific messages.
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "engine_fixture.h"
+
+namespace tc::engine::testing {
+namespace {
+
+using runtime::Entry;
+
+FakeProgram LoopProgram(uint64_t instructions = 100) {
+  FakeProgram p;
+  p.Export(Entry::kLoop, {FakeStep::Compute(instructions), FakeStep::Return(0)});
+  return p;
+}
+
+Schedule Periodic(uint32_t period_us, uint8_t priority = 4) {
+  Schedule s;
+  s.period_us = period_us;
+  s.priority = priority;
+  return s;
+}
+
+class Lifecycle : public EngineFixture {};
+
+TEST_F(Lifecycle, InstallLeavesContainerInstalledUntilStarted) {
+  FakeProgram p = LoopProgram();
+  const uint32_t id = Install(p, Periodic(1000));
+  EXPECT_EQ(Get(id).state, State::kInstalled);
+  RunUntil(5000);
+  EXPECT_EQ(Get(id).counters.activations, 0u);
+  ASSERT_TRUE(engine_.Start(id).ok());
+  EXPECT_EQ(Get(id).state, State::kReady);
+  RunUntil(10000);
+  EXPECT_EQ(Get(id).state, State::kSleeping);
+  EXPECT_EQ(Get(id).counters.activations, 5u);
+}
+
+TEST_F(Lifecycle, InitRunsOnceBeforeTheFirstLoop) {
+  FakeProgram p = LoopProgram();
+  p.Export(Entry::kInit,
+           {FakeStep::Call(static_cast<uint16_t>(Service::kNowUs)), FakeStep::Return(0)});
+  Permissions perm;
+  perm.services = ServiceBit(Service::kNowUs);
+  const uint32_t id = InstallAndStart(p, Periodic(1000), perm);
+  RunUntil(3500);
+  EXPECT_EQ(Instance(id).result_count(), 1u);
+  EXPECT_EQ(Get(id).counters.activations, 4u);
+}
+
+TEST_F(Lifecycle, FailingInitStopsTheContainer) {
+  FakeProgram p = LoopProgram();
+  p.Export(Entry::kInit, {FakeStep::Return(-5)});
+  const uint32_t id = InstallAndStart(p, Periodic(1000));
+  RunUntil(2000);
+  EXPECT_EQ(Get(id).state, State::kStopped);
+  EXPECT_EQ(Get(id).exit_code, -5);
+  EXPECT_EQ(Get(id).counters.activations, 0u);
+}
+
+TEST_F(Lifecycle, LoopReturningNonZeroEndsTheContainer) {
+  FakeProgram p;
+  p.Export(Entry::kLoop, {FakeStep::Return(3)});
+  const uint32_t id = InstallAndStart(p, Periodic(1000));
+  RunUntil(3000);
+  EXPECT_EQ(Get(id).state, State::kStopped);
+  EXPECT_EQ(Get(id).exit_code, 3);
+}
+
+TEST_F(Lifecycle, OneShotStartProgramStopsWhenItReturns) {
+  FakeProgram p;
+  p.Export(Entry::kStart, {FakeStep::Compute(500), FakeStep::Return(7)});
+  const uint32_t id = InstallAndStart(p);
+  RunUntil(1000);
+  EXPECT_EQ(Get(id).state, State::kStopped);
+  EXPECT_EQ(Get(id).exit_code, 7);
+}
+
+TEST_F(Lifecycle, GracefulStopRunsTcStop) {
+  FakeProgram p = LoopProgram();
+  p.Export(Entry::kStop,
+           {FakeStep::Call(static_cast<uint16_t>(Service::kNowUs)), FakeStep::Return(0)});
+  Permissions perm;
+  perm.services = ServiceBit(Service::kNowUs);
+  const uint32_t id = InstallAndStart(p, Periodic(1000), perm);
+  RunUntil(1500);
+  ASSERT_TRUE(engine_.Stop(id).ok());
+  EXPECT_EQ(Get(id).state, State::kStopping);
+  RunUntil(3000);
+  EXPECT_EQ(Get(id).state, State::kStopped);
+  EXPECT_EQ(Instance(id).result_count(), 1u);  // tc_stop's host call ran
+  EXPECT_EQ(Get(id).counters.activations, 2u);
+}
+
+TEST_F(Lifecycle, StopIsForcedWhenTcStopDoesNotReturn) {
+  FakeProgram p = LoopProgram();
+  p.Export(Entry::kStop, {FakeStep::Forever()});
+  const uint32_t id = InstallAndStart(p, Periodic(1000));
+  RunUntil(500);
+  ASSERT_TRUE(engine_.Stop(id).ok());
+  const uint64_t stop_requested = port_.NowUs();
+  RunUntil(stop_requested + 100000);
+  EXPECT_EQ(Get(id).state, State::kStopped);
+  // Forced at the stop timeout, give or take one fuel quantum (1000 instructions = 10 us).
+  EXPECT_LE(Get(id).counters.cpu_time_us, EngineConfig{}.stop_timeout_us + 20u);
+}
+
+TEST_F(Lifecycle, StopWithoutTcStopIsImmediate) {
+  FakeProgram p = LoopProgram();
+  const uint32_t id = InstallAndStart(p, Periodic(1000));
+  ASSERT_TRUE(engine_.Stop(id).ok());
+  EXPECT_EQ(Get(id).state, State::kStopped);
+}
+
+TEST_F(Lifecycle, SuspendAndResume) {
+  FakeProgram p = LoopProgram();
+  const uint32_t id = InstallAndStart(p, Periodic(1000));
+  RunUntil(2500);
+  ASSERT_TRUE(engine_.Suspend(id).ok());
+  EXPECT_EQ(Get(id).state, State::kSuspended);
+  const uint32_t before = Get(id).counters.activations;
+  RunUntil(10000);
+  EXPECT_EQ(Get(id).counters.activations, before);
+  ASSERT_TRUE(engine_.Resume(id).ok());
+  RunUntil(13000);
+  EXPECT_GE(Get(id).counters.activations, before + 3);
+}
+
+TEST_F(Lifecycle, TrapEndsOnlyThatContainerAndStartRestartsItFresh) {
+  FakeProgram bad;
+  bad.Export(Entry::kLoop,
+             {FakeStep::Compute(10), FakeStep::Trap(runtime::TrapReason::kDivisionByZero)});
+  FakeProgram good = LoopProgram();
+  const uint32_t b = InstallAndStart(bad, Periodic(1000, 1));
+  const uint32_t g = InstallAndStart(good, Periodic(1000, 2));
+  RunUntil(5000);
+  EXPECT_EQ(Get(b).state, State::kTrapped);
+  EXPECT_EQ(Get(b).trap, runtime::TrapReason::kDivisionByZero);
+  EXPECT_EQ(Get(b).counters.traps, 1u);
+  EXPECT_EQ(Get(g).counters.activations, 5u);
+  const int instantiations = runtime_.instantiations;
+  ASSERT_TRUE(engine_.Start(b).ok());
+  EXPECT_EQ(runtime_.instantiations, instantiations + 1);
+  RunUntil(6000);
+  EXPECT_EQ(Get(b).counters.traps, 2u);
+}
+
+TEST_F(Lifecycle, RemoveWipesMemoryAndFreesTheSlot) {
+  FakeProgram p = LoopProgram();
+  const uint32_t id = InstallAndStart(p, Periodic(1000));
+  auto memory = Instance(id).Memory().bytes();
+  std::fill(memory.begin(), memory.end(), uint8_t{0xA5});
+  ASSERT_TRUE(engine_.Stop(id).ok());
+  const std::span<uint8_t> region = Get(id).region;
+  ASSERT_TRUE(engine_.Remove(id).ok());
+  EXPECT_EQ(Get(id).state, State::kRemoved);
+  EXPECT_TRUE(std::all_of(region.begin(), region.end(), [](uint8_t b) { return b == 0; }));
+  EXPECT_GE(runtime_.wipes, 1);
+  // The slot is reused and the old id goes stale.
+  const uint32_t next = Install(p, Periodic(1000));
+  EXPECT_NE(next, id);
+  EXPECT_EQ(engine_.Start(id).code(), ErrorCode::kNotFound);
+}
+
+struct RefusedCase {
+  const char* name;
+  Status (*command)(Engine&, uint32_t);
+  const char* message;
+};
+
+Status DoStart(Engine& e, uint32_t id) { return e.Start(id); }
+Status DoStop(Engine& e, uint32_t id) { return e.Stop(id); }
+Status DoSuspend(Engine& e, uint32_t id) { return e.Suspend(id); }
+Status DoResume(Engine& e, uint32_t id) { return e.Resume(id); }
+Status DoRemove(Engine& e, uint32_t id) { return e.Remove(id); }
+
+TEST_F(Lifecycle, RefusedTransitionsSayWhyAndChangeNothing) {
+  FakeProgram p = LoopProgram();
+  const uint32_t installed = Install(p, Periodic(1000));
+  const uint32_t running = InstallAndStart(p, Periodic(1000));
+  const uint32_t stopped = InstallAndStart(p, Periodic(1000));
+  ASSERT_TRUE(engine_.Stop(stopped).ok());
+  const uint32_t suspended = InstallAndStart(p, Periodic(1000));
+  ASSERT_TRUE(engine_.Suspend(suspended).ok());
+  const uint32_t removed = Install(p, Periodic(1000));
+  ASSERT_TRUE(engine_.Remove(removed).ok());
+
+  struct Case {
+    uint32_t id;
+    Status (*command)(Engine&, uint32_t);
+    const char* message;
+  };
+  const Case cases[] = {
+      {removed, DoStart, "start: container was removed"},
+      {running, DoStart, "start: container is already started"},
+      {suspended, DoStart, "start: container is suspended; resume it instead"},
+      {stopped, DoStop, "stop: container is already stopped"},
+      {installed, DoStop, "stop: container was never started"},
+      {removed, DoStop, "stop: container was removed"},
+      {suspended, DoSuspend, "suspend: container is already suspended"},
+      {stopped, DoSuspend, "suspend: container is stopped"},
+      {running, DoResume, "resume: container is not suspended"},
+      {removed, DoResume, "resume: container was removed"},
+      {running, DoRemove, "remove: container is active; stop it first"},
+      {removed, DoRemove, "remove: container was already removed"},
+  };
+  for (const Case& c : cases) {
+    const State before = Get(c.id).state;
+    const Status status = c.command(engine_, c.id);
+    EXPECT_EQ(status.code(), ErrorCode::kFailedPrecondition) << c.message;
+    EXPECT_STREQ(status.message(), c.message);
+    EXPECT_EQ(Get(c.id).state, before) << c.message;
+  }
+}
+
+TEST_F(Lifecycle, EveryCommandChecksEveryState) {
+  // The table is total: each (command, state) pair is either allowed or refused with a message.
+  for (int c = 0; c <= static_cast<int>(Command::kConfigure); ++c) {
+    for (int s = 0; s <= static_cast<int>(State::kRemoved); ++s) {
+      const Status status = CheckCommand(static_cast<Command>(c), static_cast<State>(s));
+      if (!status.ok()) {
+        EXPECT_EQ(status.code(), ErrorCode::kFailedPrecondition);
+        EXPECT_EQ(std::string(status.message()).rfind(ToString(static_cast<Command>(c)), 0), 0u)
+            << status.message();
+      }
+    }
+  }
+}
+
+TEST_F(Lifecycle, UnknownIdsAreNotFound) {
+  EXPECT_EQ(engine_.Start(0x1234).code(), ErrorCode::kNotFound);
+  EXPECT_EQ(engine_.Stop(0xFF).code(), ErrorCode::kNotFound);
+  EXPECT_EQ(engine_.Find(3), nullptr);
+}
+
+TEST_F(Lifecycle, RejectedInstallsChangeNothing) {
+  FakeProgram p = LoopProgram();
+  InstallRequest request;
+  request.uid = "acme.sampler";
+  request.runtime_type = FakeRuntime::kTypeId;
+  request.code = p.code();
+  request.quotas = DefaultQuotas();
+  ASSERT_TRUE(engine_.Install(request).ok());
+  EXPECT_EQ(engine_.Install(request).status().code(), ErrorCode::kAlreadyExists);
+
+  request.uid = "other";
+  request.runtime_type = 99;
+  EXPECT_EQ(engine_.Install(request).status().code(), ErrorCode::kUnsupported);
+
+  request.runtime_type = FakeRuntime::kTypeId;
+  FakeProgram corrupt = p;
+  corrupt.magic = 0;
+  request.code = corrupt.code();
+  EXPECT_EQ(engine_.Install(request).status().code(), ErrorCode::kMalformed);
+
+  FakeProgram no_entry;
+  no_entry.Export(Entry::kInit, {});
+  request.code = no_entry.code();
+  EXPECT_EQ(engine_.Install(request).status().code(), ErrorCode::kInvalid);
+
+  request.code = p.code();
+  request.quotas.memory_bytes = 1 << 20;
+  EXPECT_EQ(engine_.Install(request).status().code(), ErrorCode::kResourceExhausted);
+
+  request.quotas = DefaultQuotas();
+  request.schedule.period_us = 1000;
+  request.schedule.budget_us = 2000;
+  const Status bad_schedule = engine_.Install(request).status();
+  EXPECT_EQ(bad_schedule.code(), ErrorCode::kInvalidArgument);
+  EXPECT_STREQ(bad_schedule.message(), "schedule: budget is longer than the period");
+
+  size_t live = 0;
+  for (const Container& c : engine_.containers()) live += c.state != State::kEmpty;
+  EXPECT_EQ(live, 1u);
+}
+
+TEST_F(Lifecycle, TableFullIsReported) {
+  FakeProgram p = LoopProgram();
+  for (size_t i = 0; i < kMaxContainers; ++i) Install(p);
+  InstallRequest request;
+  request.uid = "one.too.many";
+  request.runtime_type = FakeRuntime::kTypeId;
+  request.code = p.code();
+  request.quotas = DefaultQuotas();
+  EXPECT_EQ(engine_.Install(request).status().code(), ErrorCode::kResourceExhausted);
+}
+
+}  // namespace
+}  // namespace tc::engine::testing
