@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <deque>
 #include <vector>
 
 #include "fake_runtime.h"
@@ -39,7 +40,7 @@ class EngineFixture : public ::testing::Test {
   runtime::RuntimeRegistry registry_;
   alignas(16) uint8_t pool_[kMaxContainers * 8192] = {};
   Engine engine_;
-  std::vector<FakeProgram> programs_;
+  std::deque<FakeProgram> programs_;  // stable addresses: instances point into them
   int installed_ = 0;
 
  private:
