@@ -85,7 +85,9 @@ class FakeInstance final : public runtime::Instance {
 
   // Results the guest received from its host calls, oldest first (the last 32).
   static constexpr size_t kResults = 32;
-  int64_t last_result() const { return results_[(result_count_ + kResults - 1) % kResults]; }
+  int64_t last_result() const { return recent(0); }
+  // The result `back` calls before the last one.
+  int64_t recent(size_t back) const { return results_[(result_count_ - 1 - back) % kResults]; }
   size_t result_count() const { return result_count_; }
   const int64_t* results() const { return results_; }
   uint64_t instructions() const { return instructions_; }
