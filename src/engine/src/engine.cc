@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "tc/engine/validate.h"
+#include "tc/image/metadata_codec.h"
 
 namespace tc::engine {
 
@@ -27,16 +28,18 @@ Engine::Engine(EnginePort& port, const runtime::RuntimeRegistry& runtimes, std::
   ServiceSpec builtin;
   builtin.context = this;
   builtin.fn = &Engine::NowUsService;
-  (void)RegisterService(Service::kNowUs, builtin);
+  (void)RegisterService(HostFunction::kNowUs, builtin);
   builtin.fn = &Engine::SleepUsService;
-  (void)RegisterService(Service::kSleepUs, builtin);
+  (void)RegisterService(HostFunction::kSleepUs, builtin);
   builtin.fn = &Engine::YieldService;
-  (void)RegisterService(Service::kYield, builtin);
+  (void)RegisterService(HostFunction::kYield, builtin);
 }
 
-Status Engine::RegisterService(Service service, const ServiceSpec& spec) {
-  const auto index = static_cast<uint16_t>(service);
-  if (index >= kMaxServices) return Status(ErrorCode::kOutOfRange, "service number too large");
+Status Engine::RegisterService(HostFunction function, const ServiceSpec& spec) {
+  const uint16_t index = Number(function);
+  if (index >= kMaxHostFunctions) {
+    return Status(ErrorCode::kOutOfRange, "host function number too large");
+  }
   if (spec.fn == nullptr) return Status(ErrorCode::kInvalidArgument, "service has no function");
   if (spec.buffer_count > 2) {
     return Status(ErrorCode::kInvalidArgument, "a service checks at most two buffers");
@@ -51,6 +54,7 @@ Status Engine::RegisterService(Service service, const ServiceSpec& spec) {
     return Status(ErrorCode::kInvalidArgument, "quota length argument index out of range");
   }
   services_[index] = spec;
+  if (spec.permission == 0) services_[index].permission = DefaultPermission(function);
   const bool checked = spec.endpoint != EndpointUse::kNone || spec.buffer_count != 0 ||
                        spec.quota != QuotaUse::kNone;
   if (checked) {
@@ -65,7 +69,7 @@ Status Engine::AddBinding(const runtime::HostBinding& binding) {
   if (binding_count_ == kMaxBindings) {
     return Status(ErrorCode::kResourceExhausted, "host binding table is full");
   }
-  if (binding.service >= kMaxServices) {
+  if (binding.service >= kMaxHostFunctions) {
     return Status(ErrorCode::kOutOfRange, "binding names a service number that is too large");
   }
   bindings_[binding_count_++] = binding;
@@ -102,11 +106,15 @@ Status Engine::Instantiate(Container& c) {
   runtime::InstanceSpec spec;
   spec.code = c.code;
   spec.data = c.data;
-  spec.limits.memory_bytes = c.quotas.memory_bytes;
+  spec.limits.memory_bytes = c.quotas.memory_limit;
   spec.limits.stack_bytes = c.quotas.stack_bytes;
   spec.bindings = {bindings_, binding_count_};
   spec.host = this;
   spec.host_context = &c;
+  spec.entry_names[static_cast<size_t>(runtime::Entry::kInit)] = c.entry_names.init.view();
+  spec.entry_names[static_cast<size_t>(runtime::Entry::kLoop)] = c.entry_names.loop.view();
+  spec.entry_names[static_cast<size_t>(runtime::Entry::kStop)] = c.entry_names.stop.view();
+  spec.entry_names[static_cast<size_t>(runtime::Entry::kStart)] = c.entry_names.start.view();
   auto instance = c.runtime->Instantiate(spec, c.region);
   if (!instance.ok()) {
     std::memset(c.region.data(), 0, c.region.size());
@@ -124,21 +132,19 @@ void Engine::WipeInstance(Container& c) {
 }
 
 Result<uint32_t> Engine::Install(const InstallRequest& request) {
-  const size_t uid_length = request.uid == nullptr ? 0 : std::strlen(request.uid);
-  if (uid_length == 0 || uid_length >= kUidCapacity) {
-    return Status(ErrorCode::kInvalidArgument, "container uid is empty or too long");
+  if (request.metadata == nullptr) {
+    return Status(ErrorCode::kInvalidArgument, "install request without metadata");
   }
-  TC_RETURN_IF_ERROR(ValidateSchedule(request.schedule));
-  TC_RETURN_IF_ERROR(ValidatePermissions(request.permissions));
-  TC_RETURN_IF_ERROR(ValidateQuotas(request.quotas));
-  runtime::Runtime* rt = runtimes_.Find(request.runtime_type);
+  const image::ContainerMetadata& m = *request.metadata;
+  TC_RETURN_IF_ERROR(ValidateForEngine(m));
+  runtime::Runtime* rt = runtimes_.Find(static_cast<uint8_t>(m.runtime));
   if (rt == nullptr) {
     return Status(ErrorCode::kUnsupported, "no runtime registered for this runtime type");
   }
   Container* slot = nullptr;
   for (Container& c : slots_) {
     const bool live = c.state != State::kEmpty && c.state != State::kRemoved;
-    if (live && std::strcmp(c.uid, request.uid) == 0) {
+    if (live && c.uid == m.uid) {
       return Status(ErrorCode::kAlreadyExists, "a container with this uid is installed");
     }
     if (!live && slot == nullptr) slot = &c;
@@ -155,7 +161,8 @@ Result<uint32_t> Engine::Install(const InstallRequest& request) {
   c.runtime = rt;
   c.code = request.code;
   c.data = request.data;
-  c.quotas = request.quotas;
+  c.quotas = m.quotas;
+  c.entry_names = m.entry;
   Status status = Instantiate(c);
   if (status.ok() && !c.instance->HasEntry(runtime::Entry::kLoop) &&
       !c.instance->HasEntry(runtime::Entry::kStart)) {
@@ -173,9 +180,9 @@ Result<uint32_t> Engine::Install(const InstallRequest& request) {
   }
   c.generation = generation;
   c.id = (uint32_t{generation} << kSlotBits) | static_cast<uint32_t>(slot - slots_);
-  std::memcpy(c.uid, request.uid, uid_length + 1);
-  c.schedule = request.schedule;
-  c.permissions = request.permissions;
+  c.uid = m.uid;
+  c.schedule = m.schedule;
+  c.permissions = m.permissions;
   SetState(c, State::kInstalled);
   return c.id;
 }
@@ -307,13 +314,13 @@ void Engine::Trace(const Container& c, TraceKind kind, uint8_t aux, uint32_t val
 }
 
 void Engine::ReleaseHandles(Container& c, bool only_revoked) {
-  const ServiceSpec& close = services_[static_cast<uint16_t>(Service::kClose)];
+  const ServiceSpec& close = services_[Number(HostFunction::kClose)];
   for (size_t i = 0; i < kMaxHandles; ++i) {
     Handle& h = c.handles[i];
     if (!h.open) continue;
     if (only_revoked) {
-      const EndpointDecl* decl = c.permissions.FindEndpoint(h.endpoint);
-      if (decl != nullptr && Allows(decl->direction, h.direction)) continue;
+      const Endpoint* declared = FindEndpoint(c.permissions, h.endpoint);
+      if (declared != nullptr && Allows(declared->direction, h.access)) continue;
     }
     if (close.fn != nullptr) {
       // The backend releases its side; the guest sees kGuestBadHandle from now on.
@@ -321,7 +328,7 @@ void Engine::ReleaseHandles(Container& c, bool only_revoked) {
       ServiceCall call;
       call.engine = this;
       call.container = c.id;
-      call.service = static_cast<uint16_t>(Service::kClose);
+      call.service = Number(HostFunction::kClose);
       call.arg_count = 1;
       call.args = args;
       call.token = h.token;
@@ -337,6 +344,9 @@ Status Engine::Configure(uint32_t id, const ConfigUpdate& update) {
   Container* c = Lookup(id, &error);
   if (c == nullptr) return error;
   TC_RETURN_IF_ERROR(CheckCommand(Command::kConfigure, c->state));
+  if (!(update.uid == c->uid)) {
+    return Status(ErrorCode::kInvalidArgument, "config update names another container's uid");
+  }
   if (update.sequence <= c->config_sequence) {
     return Status(ErrorCode::kRollback,
                   "config update sequence is not newer than the applied one (replay)");
@@ -344,8 +354,8 @@ Status Engine::Configure(uint32_t id, const ConfigUpdate& update) {
   if (!update.has_schedule && !update.has_permissions) {
     return Status(ErrorCode::kInvalidArgument, "config update changes nothing");
   }
-  if (update.has_schedule) TC_RETURN_IF_ERROR(ValidateSchedule(update.schedule));
-  if (update.has_permissions) TC_RETURN_IF_ERROR(ValidatePermissions(update.permissions));
+  if (update.has_schedule) TC_RETURN_IF_ERROR(ValidateScheduleForEngine(update.schedule));
+  if (update.has_permissions) TC_RETURN_IF_ERROR(image::ValidatePermissions(update.permissions));
 
   // Everything is checked; from here on the update cannot fail, so it applies all or nothing.
   c->config_sequence = update.sequence;
@@ -363,16 +373,15 @@ void Engine::ApplySchedule(Container& c, const Schedule& schedule, uint64_t now)
   const bool waits_for_release =
       (effective == State::kSleeping && c.wait == WaitReason::kRelease) ||
       effective == State::kThrottled;
+  // The current period keeps its start; its end, deadline and budget follow the new values.
+  const uint64_t relative = RelativeDeadline(schedule);
+  if (c.activation && c.entry == runtime::Entry::kLoop) {
+    c.deadline_us = relative == kNever ? kNever : c.release_us + relative;
+  }
   if (schedule.period_us == 0) {
-    c.deadline_us = kNever;
-    if (waits_for_release) {
-      c.wake_us = now;
-    }
+    if (waits_for_release) c.wake_us = now;
     return;
   }
-  // The current period keeps its start; its end, deadline and budget follow the new values.
-  const uint64_t relative = schedule.deadline_us != 0 ? schedule.deadline_us : schedule.period_us;
-  if (c.activation && c.entry == runtime::Entry::kLoop) c.deadline_us = c.release_us + relative;
   if (waits_for_release) {
     const uint64_t next = c.release_us + schedule.period_us;
     c.wake_us = next < now ? now : next;

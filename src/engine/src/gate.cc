@@ -10,15 +10,14 @@ runtime::HostReply Engine::OnHostCall(void* context, const runtime::HostCall& ca
   Container& c = *static_cast<Container*>(context);
   ++c.counters.host_calls;
   const uint16_t service = call.service;
-  if (service >= kMaxServices || services_[service].fn == nullptr) {
+  if (service >= kMaxHostFunctions || services_[service].fn == nullptr) {
     return Deny(c, service, DenialReason::kUnknownService);
   }
-  const uint32_t bit = 1u << service;
-  if ((c.permissions.services & bit) == 0) {
+  const ServiceSpec& spec = services_[service];
+  if ((c.permissions.services & spec.permission) == 0) {
     return Deny(c, service, DenialReason::kServiceNotPermitted);
   }
-  const ServiceSpec& spec = services_[service];
-  if ((checked_services_ & bit) != 0) return CallChecked(c, call, spec);
+  if ((checked_services_ & (1u << service)) != 0) return CallChecked(c, call, spec);
   ServiceCall sc;
   sc.engine = this;
   sc.container = c.id;
@@ -38,20 +37,25 @@ runtime::HostReply Engine::CallChecked(Container& c, const runtime::HostCall& ca
   sc.args = call.args;
 
   Handle* handle = nullptr;
-  Direction wanted = Direction::kIn;
+  uint8_t access = 0;
   switch (spec.endpoint) {
     case EndpointUse::kNone: break;
     case EndpointUse::kOpen: {
-      const uint64_t endpoint = call.args[0];
-      const EndpointDecl* decl = endpoint > UINT16_MAX
-                                     ? nullptr
-                                     : c.permissions.FindEndpoint(static_cast<uint16_t>(endpoint));
-      if (decl == nullptr) return Deny(c, call.service, DenialReason::kEndpointNotDeclared);
+      const Endpoint* declared = FindEndpoint(c.permissions, call.args[0]);
+      if (declared == nullptr) return Deny(c, call.service, DenialReason::kEndpointNotDeclared);
+      // Device endpoints need the endpoint permission, channels to containers the channel one.
+      const image::Service needed = declared->peer.kind == PeerKind::kContainer
+                                        ? image::Service::kChannel
+                                        : image::Service::kEndpoint;
+      if (declared->peer.kind == PeerKind::kRemote ||
+          (c.permissions.services & image::ServiceBit(needed)) == 0) {
+        return Deny(c, call.service, DenialReason::kServiceNotPermitted);
+      }
       const uint64_t mode = call.args[1];
-      if (mode < 1 || mode > 3 || !Allows(decl->direction, static_cast<Direction>(mode))) {
+      if (mode > kAccessReadWrite || !Allows(declared->direction, static_cast<uint8_t>(mode))) {
         return Deny(c, call.service, DenialReason::kDirectionNotAllowed);
       }
-      wanted = static_cast<Direction>(mode);
+      access = static_cast<uint8_t>(mode);
       size_t open = 0;
       for (Handle& h : c.handles) {
         if (h.open) {
@@ -60,10 +64,11 @@ runtime::HostReply Engine::CallChecked(Container& c, const runtime::HostCall& ca
           handle = &h;
         }
       }
-      if (open >= c.quotas.open_handles || handle == nullptr) {
+      if (open >= c.quotas.max_handles || handle == nullptr) {
         return Deny(c, call.service, DenialReason::kHandleQuota);
       }
-      sc.endpoint = decl->id;
+      sc.endpoint = declared->id;
+      sc.declared = declared;
       break;
     }
     case EndpointUse::kHandle:
@@ -73,7 +78,7 @@ runtime::HostReply Engine::CallChecked(Container& c, const runtime::HostCall& ca
         return Deny(c, call.service, DenialReason::kBadHandle);
       }
       handle = &c.handles[index];
-      if (spec.endpoint == EndpointUse::kHandle && !Allows(handle->direction, spec.direction)) {
+      if (spec.endpoint == EndpointUse::kHandle && (handle->access & spec.access) != spec.access) {
         return Deny(c, call.service, DenialReason::kDirectionNotAllowed);
       }
       sc.token = handle->token;
@@ -101,7 +106,7 @@ runtime::HostReply Engine::CallChecked(Container& c, const runtime::HostCall& ca
       reply.value >= 0) {
     handle->open = true;
     handle->endpoint = sc.endpoint;
-    handle->direction = wanted;
+    handle->access = access;
     handle->token = static_cast<uint32_t>(reply.value);
     reply.value = handle - c.handles;
   } else if (spec.endpoint == EndpointUse::kClose) {

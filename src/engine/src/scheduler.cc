@@ -11,11 +11,6 @@ bool Runnable(const Container& c) {
   return c.state == State::kReady || c.state == State::kStopping;
 }
 
-uint64_t RelativeDeadline(const Schedule& s) {
-  if (s.period_us == 0) return kNever;
-  return s.deadline_us != 0 ? s.deadline_us : s.period_us;
-}
-
 uint64_t Min(uint64_t a, uint64_t b) { return a < b ? a : b; }
 
 }  // namespace
@@ -105,7 +100,7 @@ Container* Engine::Pick() {
         c.schedule.slice_us != 0 ? c.schedule.slice_us : config_.default_slice_us;
     // The container that ran last keeps the CPU among its equals until its slice is used up.
     const bool continues = c.last_dispatch == dispatch_counter_ && c.slice_used_us < slice;
-    if (best == nullptr || c.schedule.priority < best->schedule.priority) {
+    if (best == nullptr || c.schedule.priority > best->schedule.priority) {
       best = &c;
       best_continues = continues;
       continue;
@@ -126,7 +121,7 @@ void Engine::RequestTick(const Container& running, uint64_t now) {
   for (const Container& c : slots_) {
     if (&c == &running) continue;
     const bool waits = c.state == State::kSleeping || c.state == State::kThrottled;
-    if (waits && c.schedule.priority < priority) at = Min(at, c.wake_us);
+    if (waits && c.schedule.priority > priority) at = Min(at, c.wake_us);
     if (Runnable(c) && c.schedule.priority == priority) {
       const uint64_t slice =
           running.schedule.slice_us != 0 ? running.schedule.slice_us : config_.default_slice_us;

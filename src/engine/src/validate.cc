@@ -1,60 +1,33 @@
 #include "tc/engine/validate.h"
 
 #include "tc/engine/engine.h"
+#include "tc/image/metadata_codec.h"
 
 namespace tc::engine {
 
-Status ValidateSchedule(const Schedule& s) {
-  if (s.on_overrun != OverrunPolicy::kThrottle && s.on_overrun != OverrunPolicy::kStop &&
-      s.on_overrun != OverrunPolicy::kRestart) {
-    return Status(ErrorCode::kInvalidArgument, "schedule: unknown on_overrun policy");
-  }
-  if (s.period_us == 0) {
-    if (s.budget_us != 0) {
-      return Status(ErrorCode::kInvalidArgument, "schedule: a budget needs a period");
-    }
-    if (s.deadline_us != 0) {
-      return Status(ErrorCode::kInvalidArgument, "schedule: a deadline needs a period");
-    }
-    return Status::Ok();
-  }
-  if (s.budget_us > s.period_us) {
-    return Status(ErrorCode::kInvalidArgument, "schedule: budget is longer than the period");
-  }
-  if (s.deadline_us > s.period_us) {
-    return Status(ErrorCode::kInvalidArgument, "schedule: deadline is longer than the period");
+Status ValidateScheduleForEngine(const image::Schedule& s) {
+  TC_RETURN_IF_ERROR(image::ValidateSchedule(s));
+  if (s.period_us == 0 && s.budget_us != 0) {
+    return Status(ErrorCode::kUnsupported, "schedule: a budget needs a period");
   }
   return Status::Ok();
 }
 
-Status ValidatePermissions(const Permissions& p) {
-  if (p.on_violation != ViolationPolicy::kDeny && p.on_violation != ViolationPolicy::kStop) {
-    return Status(ErrorCode::kInvalidArgument, "permissions: unknown on_violation policy");
+Status ValidateForEngine(const image::ContainerMetadata& m) {
+  if (!image::IsValidUid(m.uid.view())) {
+    return Status(ErrorCode::kInvalidArgument, "container uid is not valid");
   }
-  for (size_t i = 0; i < p.endpoints.size(); ++i) {
-    const uint8_t d = static_cast<uint8_t>(p.endpoints[i].direction);
-    if (d < 1 || d > 3) {
-      return Status(ErrorCode::kInvalidArgument,
-                    "permissions: endpoint direction is not in/out/both", static_cast<uint32_t>(i));
-    }
-    for (size_t j = 0; j < i; ++j) {
-      if (p.endpoints[j].id == p.endpoints[i].id) {
-        return Status(ErrorCode::kInvalidArgument, "permissions: endpoint id declared twice",
-                      static_cast<uint32_t>(i));
-      }
-    }
+  if (m.entry.loop.empty() && m.entry.start.empty()) {
+    return Status(ErrorCode::kInvalidArgument, "metadata names neither a loop nor a start entry");
   }
-  return Status::Ok();
-}
-
-Status ValidateQuotas(const Quotas& q) {
-  if (q.open_handles > kMaxHandles) {
-    return Status(ErrorCode::kResourceExhausted, "quotas: more open handles than the engine has");
+  if (m.quotas.memory_limit == 0) {
+    return Status(ErrorCode::kInvalidArgument, "quotas: memory_limit is zero");
   }
-  if (q.memory_bytes == 0) {
-    return Status(ErrorCode::kInvalidArgument, "quotas: memory quota is zero");
+  if (m.quotas.max_handles > kMaxHandles) {
+    return Status(ErrorCode::kResourceExhausted, "quotas: more handles than the engine has");
   }
-  return Status::Ok();
+  TC_RETURN_IF_ERROR(ValidateScheduleForEngine(m.schedule));
+  return image::ValidatePermissions(m.permissions);
 }
 
 }  // namespace tc::engine

@@ -6,27 +6,50 @@ namespace tc::engine::testing {
 
 Quotas EngineFixture::DefaultQuotas() {
   Quotas q;
-  q.memory_bytes = 4096;
+  q.memory_limit = 4096;
   q.stack_bytes = 1024;
   q.kv_bytes = 64;
-  q.open_handles = 2;
+  q.max_handles = 2;
   return q;
 }
 
+image::ContainerMetadata EngineFixture::Metadata(const FakeProgram& program,
+                                                 const Schedule& schedule,
+                                                 const Permissions& permissions,
+                                                 const Quotas& quotas) {
+  image::ContainerMetadata m;
+  const std::string uid = "c" + std::to_string(installed_++);
+  EXPECT_TRUE(m.uid.Assign(uid).ok());
+  // The fake runtime registers under its own type id; the metadata field carries it verbatim.
+  m.runtime = static_cast<image::RuntimeKind>(FakeRuntime::kTypeId);
+  image::EntryName* names[] = {&m.entry.init, &m.entry.loop, &m.entry.stop, &m.entry.start};
+  for (size_t e = 0; e < runtime::kEntryCount; ++e) {
+    if (program.exported[e]) {
+      EXPECT_TRUE(names[e]->Assign(runtime::ExportName(static_cast<runtime::Entry>(e))).ok());
+    }
+  }
+  m.quotas = quotas;
+  m.schedule = schedule;
+  m.permissions = permissions;
+  return m;
+}
+
 uint32_t EngineFixture::Install(const FakeProgram& program, const Schedule& schedule,
-                                const Permissions& permissions, const Quotas& quotas,
-                                const char* uid) {
+                                const Permissions& permissions, const Quotas& quotas) {
+  const image::ContainerMetadata metadata = Metadata(program, schedule, permissions, quotas);
   InstallRequest request;
-  const std::string name = "c" + std::to_string(installed_++);
-  request.uid = uid != nullptr ? uid : name.c_str();
-  request.runtime_type = FakeRuntime::kTypeId;
+  request.metadata = &metadata;
   request.code = program.code();
-  request.quotas = quotas;
-  request.schedule = schedule;
-  request.permissions = permissions;
   auto id = engine_.Install(request);
   EXPECT_TRUE(id.ok()) << id.status().message();
   return id.ok() ? *id : 0;
+}
+
+ConfigUpdate EngineFixture::Update(uint32_t id, uint64_t sequence) {
+  ConfigUpdate update;
+  update.uid = engine_.Find(id)->uid;
+  update.sequence = sequence;
+  return update;
 }
 
 uint32_t EngineFixture::InstallAndStart(const FakeProgram& program, const Schedule& schedule,

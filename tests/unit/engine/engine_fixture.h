@@ -12,15 +12,32 @@
 
 namespace tc::engine::testing {
 
+using image::Service;
+using image::ServiceBit;
+
+inline Endpoint LocalEndpoint(uint8_t id, Direction direction) {
+  Endpoint e;
+  e.id = id;
+  e.peer.kind = PeerKind::kLocal;
+  e.peer.device_class = image::DeviceClass::kSensor;
+  e.direction = direction;
+  return e;
+}
+
 class EngineFixture : public ::testing::Test {
  protected:
   EngineFixture() : runtime_(port_), engine_(port_, Registry(), pool_) {
     port_.set_on_tick([this] { engine_.OnTick(); });
   }
 
+  // Metadata as the image layer would deliver it for `program` (entry names from its exports).
+  image::ContainerMetadata Metadata(const FakeProgram& program, const Schedule& schedule = {},
+                                    const Permissions& permissions = {},
+                                    const Quotas& quotas = DefaultQuotas());
   uint32_t Install(const FakeProgram& program, const Schedule& schedule = {},
-                   const Permissions& permissions = {}, const Quotas& quotas = DefaultQuotas(),
-                   const char* uid = nullptr);
+                   const Permissions& permissions = {}, const Quotas& quotas = DefaultQuotas());
+  // A config update for the container `id` with the next sequence number.
+  ConfigUpdate Update(uint32_t id, uint64_t sequence);
   uint32_t InstallAndStart(const FakeProgram& program, const Schedule& schedule = {},
                            const Permissions& permissions = {},
                            const Quotas& quotas = DefaultQuotas());

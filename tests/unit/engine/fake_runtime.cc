@@ -71,10 +71,13 @@ FakeInstance::FakeInstance(FakeRuntime& runtime, const FakeProgram& program,
       program_(program),
       host_(spec.host),
       host_context_(spec.host_context),
-      memory_(memory) {}
+      memory_(memory) {
+  for (size_t e = 0; e < runtime::kEntryCount; ++e) named_[e] = !spec.entry_names[e].empty();
+}
 
 bool FakeInstance::HasEntry(runtime::Entry entry) const {
-  return program_.exported[static_cast<size_t>(entry)];
+  const auto e = static_cast<size_t>(entry);
+  return program_.exported[e] && named_[e];
 }
 
 Status FakeInstance::Begin(runtime::Entry entry) {

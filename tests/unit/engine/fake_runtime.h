@@ -102,6 +102,7 @@ class FakeInstance final : public runtime::Instance {
   runtime::HostHandler* host_;
   void* host_context_;
   std::span<uint8_t> memory_;
+  bool named_[runtime::kEntryCount] = {};  // the metadata names an export for this entry
   runtime::Entry entry_ = runtime::Entry::kLoop;
   bool active_ = false;
   bool blocked_ = false;

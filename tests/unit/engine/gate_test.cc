@@ -12,14 +12,14 @@ using runtime::Entry;
 using runtime::HostAction;
 using runtime::HostReply;
 
-constexpr uint16_t kOpen = static_cast<uint16_t>(Service::kOpen);
-constexpr uint16_t kRead = static_cast<uint16_t>(Service::kRead);
-constexpr uint16_t kWrite = static_cast<uint16_t>(Service::kWrite);
-constexpr uint16_t kClose = static_cast<uint16_t>(Service::kClose);
-constexpr uint16_t kKvSet = static_cast<uint16_t>(Service::kKvSet);
-constexpr uint16_t kLog = static_cast<uint16_t>(Service::kLog);
-constexpr uint64_t kIn = static_cast<uint64_t>(Direction::kIn);
-constexpr uint64_t kOut = static_cast<uint64_t>(Direction::kOut);
+constexpr uint16_t kOpen = Number(HostFunction::kOpen);
+constexpr uint16_t kRead = Number(HostFunction::kRead);
+constexpr uint16_t kWrite = Number(HostFunction::kWrite);
+constexpr uint16_t kClose = Number(HostFunction::kClose);
+constexpr uint16_t kKvSet = Number(HostFunction::kKvSet);
+constexpr uint16_t kLog = Number(HostFunction::kLog);
+constexpr uint64_t kIn = kAccessRead;
+constexpr uint64_t kOut = kAccessWrite;
 
 // A device backend that records what reached it.
 struct Backend {
@@ -67,34 +67,34 @@ class Gate : public EngineFixture {
     open.fn = OpenFn;
     open.context = &backend_;
     open.endpoint = EndpointUse::kOpen;
-    EXPECT_TRUE(engine_.RegisterService(Service::kOpen, open).ok());
+    EXPECT_TRUE(engine_.RegisterService(HostFunction::kOpen, open).ok());
 
     ServiceSpec read;
     read.fn = ReadFn;
     read.endpoint = EndpointUse::kHandle;
-    read.direction = Direction::kIn;
+    read.access = kAccessRead;
     read.buffer_count = 1;
     read.buffers[0] = {1, 2};
-    EXPECT_TRUE(engine_.RegisterService(Service::kRead, read).ok());
+    EXPECT_TRUE(engine_.RegisterService(HostFunction::kRead, read).ok());
 
     ServiceSpec write = read;
     write.fn = WriteFn;
     write.context = &backend_;
-    write.direction = Direction::kOut;
-    EXPECT_TRUE(engine_.RegisterService(Service::kWrite, write).ok());
+    write.access = kAccessWrite;
+    EXPECT_TRUE(engine_.RegisterService(HostFunction::kWrite, write).ok());
 
     ServiceSpec close;
     close.fn = CloseFn;
     close.context = &backend_;
     close.endpoint = EndpointUse::kClose;
-    EXPECT_TRUE(engine_.RegisterService(Service::kClose, close).ok());
+    EXPECT_TRUE(engine_.RegisterService(HostFunction::kClose, close).ok());
 
     ServiceSpec log;
     log.fn = LogFn;
     log.context = &backend_;
     log.buffer_count = 1;
     log.buffers[0] = {0, 1};
-    EXPECT_TRUE(engine_.RegisterService(Service::kLog, log).ok());
+    EXPECT_TRUE(engine_.RegisterService(HostFunction::kLog, log).ok());
 
     ServiceSpec kv;
     kv.fn = KvSetFn;
@@ -103,13 +103,12 @@ class Gate : public EngineFixture {
     kv.buffers[1] = {2, 3};  // value
     kv.quota = QuotaUse::kKvBytes;
     kv.quota_len_arg = 3;
-    EXPECT_TRUE(engine_.RegisterService(Service::kKvSet, kv).ok());
+    EXPECT_TRUE(engine_.RegisterService(HostFunction::kKvSet, kv).ok());
 
-    permissions_.services = ServiceBit(Service::kOpen) | ServiceBit(Service::kRead) |
-                            ServiceBit(Service::kWrite) | ServiceBit(Service::kClose) |
-                            ServiceBit(Service::kLog) | ServiceBit(Service::kKvSet);
-    EXPECT_TRUE(permissions_.endpoints.push_back({1, Direction::kIn}).ok());
-    EXPECT_TRUE(permissions_.endpoints.push_back({2, Direction::kBoth}).ok());
+    permissions_.services =
+        ServiceBit(Service::kEndpoint) | ServiceBit(Service::kLog) | ServiceBit(Service::kKv);
+    EXPECT_TRUE(permissions_.endpoints.push_back(LocalEndpoint(1, Direction::kIn)).ok());
+    EXPECT_TRUE(permissions_.endpoints.push_back(LocalEndpoint(2, Direction::kBoth)).ok());
     port_.AdvanceUs(100);  // so audit times are visibly taken from the clock
   }
 
@@ -213,7 +212,7 @@ TEST_F(Gate, BadHandle) {
 }
 
 TEST_F(Gate, BuffersMustLieInsideTheCallersMemory) {
-  const uint64_t size = DefaultQuotas().memory_bytes;
+  const uint64_t size = DefaultQuotas().memory_limit;
   const std::vector<std::pair<uint64_t, uint64_t>> bad = {
       {size - 2, 4}, {size + 1, 0}, {0, size + 1}, {UINT64_MAX - 1, 4}, {8, UINT64_MAX}};
   for (const auto& [ptr, len] : bad) {
@@ -228,7 +227,7 @@ TEST_F(Gate, BuffersMustLieInsideTheCallersMemory) {
 
 TEST_F(Gate, HandleQuota) {
   Quotas one = DefaultQuotas();
-  one.open_handles = 1;
+  one.max_handles = 1;
   programs_.emplace_back();
   programs_.back().Export(Entry::kStart, {FakeStep::Call(kOpen, {1, kIn}),
                                           FakeStep::Call(kOpen, {2, kIn}), FakeStep::Return(0)});
@@ -246,6 +245,23 @@ TEST_F(Gate, KvQuota) {
   EXPECT_EQ(Instance(id).results()[0], 0);
   ExpectDenied(id, kKvSet, DenialReason::kKvQuota, kGuestKvQuota);
   EXPECT_EQ(Get(id).kv_used, 40u);
+}
+
+TEST_F(Gate, ChannelEndpointsNeedTheChannelPermission) {
+  Permissions perm = permissions_;
+  Endpoint channel = LocalEndpoint(3, Direction::kOut);
+  channel.peer.kind = PeerKind::kContainer;
+  ASSERT_TRUE(channel.peer.container_uid.Assign("peer").ok());
+  ASSERT_TRUE(perm.endpoints.push_back(channel).ok());
+  const uint32_t denied = RunProgram({FakeStep::Call(kOpen, {3, kOut})}, perm);
+  ExpectDenied(denied, kOpen, DenialReason::kServiceNotPermitted, kGuestNotPermitted);
+  perm.services |= ServiceBit(Service::kChannel);
+  const uint32_t allowed = RunProgram({FakeStep::Call(kOpen, {3, kOut})}, perm);
+  EXPECT_EQ(Instance(allowed).last_result(), 0);
+  // A container with only the channel permission cannot open device endpoints.
+  perm.services = ServiceBit(Service::kChannel);
+  const uint32_t device = RunProgram({FakeStep::Call(kOpen, {1, kIn})}, perm);
+  ExpectDenied(device, kOpen, DenialReason::kServiceNotPermitted, kGuestNotPermitted);
 }
 
 TEST_F(Gate, OnViolationStopEndsTheContainerAtTheDeniedCall) {
@@ -274,16 +290,17 @@ TEST_F(Gate, DenialsAreTraced) {
 
 TEST_F(Gate, ServiceRegistrationIsValidated) {
   ServiceSpec none;
-  EXPECT_EQ(engine_.RegisterService(Service::kLog, none).code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(engine_.RegisterService(HostFunction::kLog, none).code(), ErrorCode::kInvalidArgument);
   ServiceSpec bad = {};
   bad.fn = LogFn;
   bad.buffer_count = 3;
-  EXPECT_EQ(engine_.RegisterService(Service::kLog, bad).code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(engine_.RegisterService(HostFunction::kLog, bad).code(), ErrorCode::kInvalidArgument);
   bad.buffer_count = 1;
   bad.buffers[0] = {0, 9};
-  EXPECT_EQ(engine_.RegisterService(Service::kLog, bad).code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(engine_.RegisterService(HostFunction::kLog, bad).code(), ErrorCode::kInvalidArgument);
   bad.buffers[0] = {0, 1};
-  EXPECT_EQ(engine_.RegisterService(static_cast<Service>(40), bad).code(), ErrorCode::kOutOfRange);
+  EXPECT_EQ(engine_.RegisterService(static_cast<HostFunction>(40), bad).code(),
+            ErrorCode::kOutOfRange);
 }
 
 }  // namespace

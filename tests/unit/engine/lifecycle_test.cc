@@ -16,7 +16,7 @@ FakeProgram LoopProgram(uint64_t instructions = 100) {
   return p;
 }
 
-Schedule Periodic(uint32_t period_us, uint8_t priority = 4) {
+Schedule Periodic(uint32_t period_us, uint8_t priority = 6) {
   Schedule s;
   s.period_us = period_us;
   s.priority = priority;
@@ -40,10 +40,9 @@ TEST_F(Lifecycle, InstallLeavesContainerInstalledUntilStarted) {
 
 TEST_F(Lifecycle, InitRunsOnceBeforeTheFirstLoop) {
   FakeProgram p = LoopProgram();
-  p.Export(Entry::kInit,
-           {FakeStep::Call(static_cast<uint16_t>(Service::kNowUs)), FakeStep::Return(0)});
+  p.Export(Entry::kInit, {FakeStep::Call(Number(HostFunction::kNowUs)), FakeStep::Return(0)});
   Permissions perm;
-  perm.services = ServiceBit(Service::kNowUs);
+  perm.services = ServiceBit(Service::kTime);
   const uint32_t id = InstallAndStart(p, Periodic(1000), perm);
   RunUntil(3500);
   EXPECT_EQ(Instance(id).result_count(), 1u);
@@ -80,10 +79,9 @@ TEST_F(Lifecycle, OneShotStartProgramStopsWhenItReturns) {
 
 TEST_F(Lifecycle, GracefulStopRunsTcStop) {
   FakeProgram p = LoopProgram();
-  p.Export(Entry::kStop,
-           {FakeStep::Call(static_cast<uint16_t>(Service::kNowUs)), FakeStep::Return(0)});
+  p.Export(Entry::kStop, {FakeStep::Call(Number(HostFunction::kNowUs)), FakeStep::Return(0)});
   Permissions perm;
-  perm.services = ServiceBit(Service::kNowUs);
+  perm.services = ServiceBit(Service::kTime);
   const uint32_t id = InstallAndStart(p, Periodic(1000), perm);
   RunUntil(1500);
   ASSERT_TRUE(engine_.Stop(id).ok());
@@ -133,8 +131,8 @@ TEST_F(Lifecycle, TrapEndsOnlyThatContainerAndStartRestartsItFresh) {
   bad.Export(Entry::kLoop,
              {FakeStep::Compute(10), FakeStep::Trap(runtime::TrapReason::kDivisionByZero)});
   FakeProgram good = LoopProgram();
-  const uint32_t b = InstallAndStart(bad, Periodic(1000, 1));
-  const uint32_t g = InstallAndStart(good, Periodic(1000, 2));
+  const uint32_t b = InstallAndStart(bad, Periodic(1000, 9));
+  const uint32_t g = InstallAndStart(good, Periodic(1000, 8));
   RunUntil(5000);
   EXPECT_EQ(Get(b).state, State::kTrapped);
   EXPECT_EQ(Get(b).trap, runtime::TrapReason::kDivisionByZero);
@@ -237,39 +235,56 @@ TEST_F(Lifecycle, UnknownIdsAreNotFound) {
 
 TEST_F(Lifecycle, RejectedInstallsChangeNothing) {
   FakeProgram p = LoopProgram();
+  image::ContainerMetadata m = Metadata(p);
   InstallRequest request;
-  request.uid = "acme.sampler";
-  request.runtime_type = FakeRuntime::kTypeId;
+  request.metadata = &m;
   request.code = p.code();
-  request.quotas = DefaultQuotas();
   ASSERT_TRUE(engine_.Install(request).ok());
   EXPECT_EQ(engine_.Install(request).status().code(), ErrorCode::kAlreadyExists);
 
-  request.uid = "other";
-  request.runtime_type = 99;
-  EXPECT_EQ(engine_.Install(request).status().code(), ErrorCode::kUnsupported);
+  const auto refused = [&](image::ContainerMetadata metadata, std::span<const uint8_t> code) {
+    InstallRequest r;
+    r.metadata = &metadata;
+    r.code = code;
+    return engine_.Install(r).status();
+  };
+  image::ContainerMetadata other = Metadata(p);
+  other.runtime = static_cast<image::RuntimeKind>(99);
+  EXPECT_EQ(refused(other, p.code()).code(), ErrorCode::kUnsupported);
 
-  request.runtime_type = FakeRuntime::kTypeId;
   FakeProgram corrupt = p;
   corrupt.magic = 0;
-  request.code = corrupt.code();
-  EXPECT_EQ(engine_.Install(request).status().code(), ErrorCode::kMalformed);
+  EXPECT_EQ(refused(Metadata(p), corrupt.code()).code(), ErrorCode::kMalformed);
 
+  // The metadata names a loop the module does not export.
   FakeProgram no_entry;
   no_entry.Export(Entry::kInit, {});
-  request.code = no_entry.code();
-  EXPECT_EQ(engine_.Install(request).status().code(), ErrorCode::kInvalid);
+  EXPECT_EQ(refused(Metadata(p), no_entry.code()).code(), ErrorCode::kInvalid);
 
-  request.code = p.code();
-  request.quotas.memory_bytes = 1 << 20;
-  EXPECT_EQ(engine_.Install(request).status().code(), ErrorCode::kResourceExhausted);
+  image::ContainerMetadata big = Metadata(p);
+  big.quotas.memory_limit = 1 << 20;
+  EXPECT_EQ(refused(big, p.code()).code(), ErrorCode::kResourceExhausted);
 
-  request.quotas = DefaultQuotas();
-  request.schedule.period_us = 1000;
-  request.schedule.budget_us = 2000;
-  const Status bad_schedule = engine_.Install(request).status();
-  EXPECT_EQ(bad_schedule.code(), ErrorCode::kInvalidArgument);
-  EXPECT_STREQ(bad_schedule.message(), "schedule: budget is longer than the period");
+  image::ContainerMetadata handles = Metadata(p);
+  handles.quotas.max_handles = kMaxHandles + 1;
+  EXPECT_EQ(refused(handles, p.code()).code(), ErrorCode::kResourceExhausted);
+
+  image::ContainerMetadata budget = Metadata(p);
+  budget.schedule.period_us = 1000;
+  budget.schedule.budget_us = 2000;
+  EXPECT_EQ(refused(budget, p.code()).code(), ErrorCode::kInvalid);
+
+  image::ContainerMetadata unperiodic = Metadata(p);
+  unperiodic.schedule.budget_us = 100;
+  const Status no_period = refused(unperiodic, p.code());
+  EXPECT_EQ(no_period.code(), ErrorCode::kUnsupported);
+  EXPECT_STREQ(no_period.message(), "schedule: a budget needs a period");
+
+  image::ContainerMetadata bad_uid = Metadata(p);
+  ASSERT_TRUE(bad_uid.uid.Assign("-bad").ok());
+  EXPECT_EQ(refused(bad_uid, p.code()).code(), ErrorCode::kInvalidArgument);
+
+  EXPECT_EQ(engine_.Install(InstallRequest{}).status().code(), ErrorCode::kInvalidArgument);
 
   size_t live = 0;
   for (const Container& c : engine_.containers()) live += c.state != State::kEmpty;
@@ -279,11 +294,10 @@ TEST_F(Lifecycle, RejectedInstallsChangeNothing) {
 TEST_F(Lifecycle, TableFullIsReported) {
   FakeProgram p = LoopProgram();
   for (size_t i = 0; i < kMaxContainers; ++i) Install(p);
+  const image::ContainerMetadata m = Metadata(p);
   InstallRequest request;
-  request.uid = "one.too.many";
-  request.runtime_type = FakeRuntime::kTypeId;
+  request.metadata = &m;
   request.code = p.code();
-  request.quotas = DefaultQuotas();
   EXPECT_EQ(engine_.Install(request).status().code(), ErrorCode::kResourceExhausted);
 }
 

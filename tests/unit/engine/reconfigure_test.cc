@@ -10,9 +10,9 @@ using runtime::Entry;
 using runtime::HostAction;
 using runtime::HostReply;
 
-constexpr uint16_t kOpen = static_cast<uint16_t>(Service::kOpen);
-constexpr uint16_t kRead = static_cast<uint16_t>(Service::kRead);
-constexpr uint16_t kLog = static_cast<uint16_t>(Service::kLog);
+constexpr uint16_t kOpen = Number(HostFunction::kOpen);
+constexpr uint16_t kRead = Number(HostFunction::kRead);
+constexpr uint16_t kLog = Number(HostFunction::kLog);
 
 struct Device {
   int closes = 0;
@@ -43,26 +43,25 @@ class Reconfigure : public EngineFixture {
     ServiceSpec open;
     open.fn = OpenFn;
     open.endpoint = EndpointUse::kOpen;
-    EXPECT_TRUE(engine_.RegisterService(Service::kOpen, open).ok());
+    EXPECT_TRUE(engine_.RegisterService(HostFunction::kOpen, open).ok());
     ServiceSpec read;
     read.fn = ReadFn;
     read.endpoint = EndpointUse::kHandle;
-    read.direction = Direction::kIn;
-    EXPECT_TRUE(engine_.RegisterService(Service::kRead, read).ok());
+    read.access = kAccessRead;
+    EXPECT_TRUE(engine_.RegisterService(HostFunction::kRead, read).ok());
     ServiceSpec close;
     close.fn = CloseFn;
     close.context = &device_;
     close.endpoint = EndpointUse::kClose;
-    EXPECT_TRUE(engine_.RegisterService(Service::kClose, close).ok());
+    EXPECT_TRUE(engine_.RegisterService(HostFunction::kClose, close).ok());
     ServiceSpec log;
     log.fn = LogFn;
     log.context = &device_;
-    EXPECT_TRUE(engine_.RegisterService(Service::kLog, log).ok());
+    EXPECT_TRUE(engine_.RegisterService(HostFunction::kLog, log).ok());
 
-    permissions_.services = ServiceBit(Service::kOpen) | ServiceBit(Service::kRead) |
-                            ServiceBit(Service::kClose) | ServiceBit(Service::kLog);
-    EXPECT_TRUE(permissions_.endpoints.push_back({1, Direction::kIn}).ok());
-    EXPECT_TRUE(permissions_.endpoints.push_back({2, Direction::kBoth}).ok());
+    permissions_.services = ServiceBit(Service::kEndpoint) | ServiceBit(Service::kLog);
+    EXPECT_TRUE(permissions_.endpoints.push_back(LocalEndpoint(1, Direction::kIn)).ok());
+    EXPECT_TRUE(permissions_.endpoints.push_back(LocalEndpoint(2, Direction::kBoth)).ok());
 
     // A sensor reader: opens endpoint 1 once, then reads and logs every period.
     sampler_.Export(Entry::kInit, {FakeStep::Call(kOpen, {1, 1}), FakeStep::Return(0)});
@@ -76,18 +75,17 @@ class Reconfigure : public EngineFixture {
 };
 
 TEST_F(Reconfigure, PeriodChangeTakesEffectWithoutRestart) {
-  const uint32_t id = InstallAndStart(sampler_, Periodic(1000, 2), permissions_);
+  const uint32_t id = InstallAndStart(sampler_, Periodic(1000, 8), permissions_);
   FakeProgram other_program;
   other_program.Export(Entry::kLoop, {FakeStep::Compute(100), FakeStep::Return(0)});
-  const uint32_t other = InstallAndStart(other_program, Periodic(1000, 3));
+  const uint32_t other = InstallAndStart(other_program, Periodic(1000, 7));
   RunUntil(5000);
   EXPECT_EQ(Get(id).counters.activations, 5u);
   const int instantiations = runtime_.instantiations;
 
-  ConfigUpdate update;
-  update.sequence = 1;
+  ConfigUpdate update = Update(id, 1);
   update.has_schedule = true;
-  update.schedule = Periodic(250, 2);
+  update.schedule = Periodic(250, 8);
   ASSERT_TRUE(engine_.Configure(id, update).ok());
   RunUntil(10000);
   EXPECT_EQ(Get(id).counters.activations, 5u + 20u);
@@ -101,17 +99,16 @@ TEST_F(Reconfigure, PriorityChangeReordersAtTheNextDispatch) {
   FakeProgram spin;
   spin.Export(Entry::kLoop, {FakeStep::Forever()});
   Schedule a;
-  a.priority = 1;
+  a.priority = 9;
   Schedule b;
   b.priority = 5;
   const uint32_t first = InstallAndStart(spin, a);
   const uint32_t second = InstallAndStart(spin, b);
   RunUntil(1000);
   EXPECT_EQ(Get(second).counters.cpu_time_us, 0u);
-  ConfigUpdate update;
-  update.sequence = 1;
+  ConfigUpdate update = Update(second, 1);
   update.has_schedule = true;
-  update.schedule.priority = 0;
+  update.schedule.priority = 10;
   ASSERT_TRUE(engine_.Configure(second, update).ok());
   const uint64_t before = Get(first).counters.cpu_time_us;
   RunUntil(2000);
@@ -120,11 +117,10 @@ TEST_F(Reconfigure, PriorityChangeReordersAtTheNextDispatch) {
 }
 
 TEST_F(Reconfigure, RevokedServiceIsDeniedAtTheNextCall) {
-  const uint32_t id = InstallAndStart(sampler_, Periodic(1000, 2), permissions_);
+  const uint32_t id = InstallAndStart(sampler_, Periodic(1000, 8), permissions_);
   RunUntil(3000);
   EXPECT_EQ(device_.logs, 3);
-  ConfigUpdate update;
-  update.sequence = 5;
+  ConfigUpdate update = Update(id, 5);
   update.has_permissions = true;
   update.permissions = permissions_;
   update.permissions.services &= ~ServiceBit(Service::kLog);
@@ -138,15 +134,14 @@ TEST_F(Reconfigure, RevokedServiceIsDeniedAtTheNextCall) {
 }
 
 TEST_F(Reconfigure, RevokedEndpointClosesItsHandle) {
-  const uint32_t id = InstallAndStart(sampler_, Periodic(1000, 2), permissions_);
+  const uint32_t id = InstallAndStart(sampler_, Periodic(1000, 8), permissions_);
   RunUntil(2000);
   EXPECT_TRUE(Get(id).handles[0].open);
-  ConfigUpdate update;
-  update.sequence = 1;
+  ConfigUpdate update = Update(id, 1);
   update.has_permissions = true;
   update.permissions = permissions_;
   update.permissions.endpoints.clear();
-  ASSERT_TRUE(update.permissions.endpoints.push_back({2, Direction::kBoth}).ok());
+  ASSERT_TRUE(update.permissions.endpoints.push_back(LocalEndpoint(2, Direction::kBoth)).ok());
   ASSERT_TRUE(engine_.Configure(id, update).ok());
   EXPECT_EQ(device_.closes, 1);
   EXPECT_FALSE(Get(id).handles[0].open);
@@ -157,11 +152,10 @@ TEST_F(Reconfigure, RevokedEndpointClosesItsHandle) {
 TEST_F(Reconfigure, NarrowedDirectionClosesTheHandleToo) {
   Permissions perm = permissions_;
   perm.endpoints.clear();
-  ASSERT_TRUE(perm.endpoints.push_back({1, Direction::kBoth}).ok());
-  const uint32_t id = InstallAndStart(sampler_, Periodic(1000, 2), perm);
+  ASSERT_TRUE(perm.endpoints.push_back(LocalEndpoint(1, Direction::kBoth)).ok());
+  const uint32_t id = InstallAndStart(sampler_, Periodic(1000, 8), perm);
   RunUntil(1500);
-  ConfigUpdate update;
-  update.sequence = 1;
+  ConfigUpdate update = Update(id, 1);
   update.has_permissions = true;
   update.permissions = perm;
   update.permissions.endpoints[0].direction = Direction::kOut;
@@ -176,14 +170,13 @@ TEST_F(Reconfigure, NarrowedDirectionClosesTheHandleToo) {
 }
 
 TEST_F(Reconfigure, ReplayedOrOldSequenceIsRefused) {
-  const uint32_t id = InstallAndStart(sampler_, Periodic(1000, 2), permissions_);
-  ConfigUpdate update;
-  update.sequence = 3;
+  const uint32_t id = InstallAndStart(sampler_, Periodic(1000, 8), permissions_);
+  ConfigUpdate update = Update(id, 3);
   update.has_schedule = true;
-  update.schedule = Periodic(500, 2);
+  update.schedule = Periodic(500, 8);
   ASSERT_TRUE(engine_.Configure(id, update).ok());
   ConfigUpdate replay = update;
-  replay.schedule = Periodic(100, 0);
+  replay.schedule = Periodic(100, 10);
   EXPECT_EQ(engine_.Configure(id, replay).code(), ErrorCode::kRollback);
   replay.sequence = 2;
   EXPECT_EQ(engine_.Configure(id, replay).code(), ErrorCode::kRollback);
@@ -192,30 +185,30 @@ TEST_F(Reconfigure, ReplayedOrOldSequenceIsRefused) {
 }
 
 TEST_F(Reconfigure, InvalidUpdateChangesNothing) {
-  const uint32_t id = InstallAndStart(sampler_, Periodic(1000, 2), permissions_);
-  ConfigUpdate update;
-  update.sequence = 1;
+  const uint32_t id = InstallAndStart(sampler_, Periodic(1000, 8), permissions_);
+  ConfigUpdate update = Update(id, 1);
   update.has_schedule = true;
-  update.schedule = Periodic(1000, 1);
+  update.schedule = Periodic(1000, 9);
   update.schedule.budget_us = 5000;
   update.has_permissions = true;  // valid on its own, but the update is all or nothing
   update.permissions.services = 0;
-  EXPECT_EQ(engine_.Configure(id, update).code(), ErrorCode::kInvalidArgument);
-  EXPECT_EQ(Get(id).schedule.priority, 2u);
+  EXPECT_EQ(engine_.Configure(id, update).code(), ErrorCode::kInvalid);
+  EXPECT_EQ(Get(id).schedule.priority, 8u);
   EXPECT_EQ(Get(id).permissions.services, permissions_.services);
   EXPECT_EQ(Get(id).config_sequence, 0u);
 
-  ConfigUpdate dup;
-  dup.sequence = 1;
+  ConfigUpdate dup = Update(id, 1);
   dup.has_permissions = true;
-  ASSERT_TRUE(dup.permissions.endpoints.push_back({4, Direction::kIn}).ok());
-  ASSERT_TRUE(dup.permissions.endpoints.push_back({4, Direction::kOut}).ok());
-  const Status status = engine_.Configure(id, dup);
-  EXPECT_EQ(status.code(), ErrorCode::kInvalidArgument);
-  EXPECT_EQ(status.position(), 1u);
+  ASSERT_TRUE(dup.permissions.endpoints.push_back(LocalEndpoint(4, Direction::kIn)).ok());
+  ASSERT_TRUE(dup.permissions.endpoints.push_back(LocalEndpoint(4, Direction::kOut)).ok());
+  EXPECT_EQ(engine_.Configure(id, dup).code(), ErrorCode::kAlreadyExists);
 
-  ConfigUpdate empty;
-  empty.sequence = 1;
+  ConfigUpdate stranger = Update(id, 1);
+  stranger.has_schedule = true;
+  ASSERT_TRUE(stranger.uid.Assign("someone.else").ok());
+  EXPECT_EQ(engine_.Configure(id, stranger).code(), ErrorCode::kInvalidArgument);
+
+  ConfigUpdate empty = Update(id, 1);
   EXPECT_EQ(engine_.Configure(id, empty).code(), ErrorCode::kInvalidArgument);
   // The refused updates did not consume sequence numbers.
   update.schedule.budget_us = 100;
@@ -225,13 +218,12 @@ TEST_F(Reconfigure, InvalidUpdateChangesNothing) {
 TEST_F(Reconfigure, LargerBudgetReleasesAThrottledContainer) {
   FakeProgram spin;
   spin.Export(Entry::kLoop, {FakeStep::Forever()});
-  Schedule s = Periodic(10000, 1);
+  Schedule s = Periodic(10000, 9);
   s.budget_us = 100;
   const uint32_t id = InstallAndStart(spin, s);
   RunUntil(500);
   EXPECT_EQ(Get(id).state, State::kThrottled);
-  ConfigUpdate update;
-  update.sequence = 1;
+  ConfigUpdate update = Update(id, 1);
   update.has_schedule = true;
   update.schedule = s;
   update.schedule.budget_us = 1000;
@@ -243,10 +235,9 @@ TEST_F(Reconfigure, LargerBudgetReleasesAThrottledContainer) {
 }
 
 TEST_F(Reconfigure, RemovedContainerCannotBeConfigured) {
-  const uint32_t id = Install(sampler_, Periodic(1000, 2), permissions_);
+  const uint32_t id = Install(sampler_, Periodic(1000, 8), permissions_);
   ASSERT_TRUE(engine_.Remove(id).ok());
-  ConfigUpdate update;
-  update.sequence = 1;
+  ConfigUpdate update = Update(id, 1);
   update.has_schedule = true;
   const Status status = engine_.Configure(id, update);
   EXPECT_EQ(status.code(), ErrorCode::kFailedPrecondition);

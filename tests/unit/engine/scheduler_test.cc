@@ -57,7 +57,7 @@ class Scheduler : public EngineFixture {
 
 TEST_F(Scheduler, PeriodicContainerIsReleasedOncePerPeriod) {
   FakeProgram p = Work(1000);  // 10 us per activation
-  const uint32_t id = InstallAndStart(p, Periodic(1000, 2));
+  const uint32_t id = InstallAndStart(p, Periodic(1000, 8));
   RunUntil(10000);
   EXPECT_EQ(Get(id).counters.activations, 10u);
   EXPECT_EQ(Get(id).counters.deadline_misses, 0u);
@@ -69,7 +69,7 @@ TEST_F(Scheduler, HigherPriorityRunsFirst) {
   FakeProgram p;
   p.Export(Entry::kStart, {FakeStep::Compute(5000), FakeStep::Return(0)});
   const uint32_t low = InstallAndStart(p, Background(5));
-  const uint32_t high = InstallAndStart(p, Background(1));
+  const uint32_t high = InstallAndStart(p, Background(9));
   while (Get(high).state != State::kStopped) {
     ASSERT_TRUE(engine_.Step().ran);
     EXPECT_EQ(Instance(low).instructions(), 0u);
@@ -81,8 +81,8 @@ TEST_F(Scheduler, HigherPriorityRunsFirst) {
 TEST_F(Scheduler, IdleEngineReportsNextReleaseForTicklessSleep) {
   FakeProgram a = Work(100);
   FakeProgram b = Work(100);
-  InstallAndStart(a, Periodic(1000, 1));
-  InstallAndStart(b, Periodic(700, 2));
+  InstallAndStart(a, Periodic(1000, 9));
+  InstallAndStart(b, Periodic(700, 8));
   RunUntil(10);
   StepResult r = engine_.Step();
   EXPECT_FALSE(r.ran);
@@ -104,7 +104,7 @@ TEST_F(Scheduler, NothingInstalledMeansNoWakeUp) {
 
 TEST_F(Scheduler, DeadlineMissesAreCounted) {
   FakeProgram p = Work(70000);  // 700 us of work against a 500 us deadline
-  const uint32_t id = InstallAndStart(p, Periodic(1000, 2, 0, 500));
+  const uint32_t id = InstallAndStart(p, Periodic(1000, 8, 0, 500));
   RunUntil(5000);
   EXPECT_EQ(Get(id).counters.activations, 5u);
   EXPECT_EQ(Get(id).counters.deadline_misses, 5u);
@@ -116,8 +116,8 @@ TEST_F(Scheduler, DeadlineMissesAreCounted) {
 TEST_F(Scheduler, PreemptedByHigherPriorityCausesTheMiss) {
   FakeProgram hog = Work(60000);   // 600 us, high priority
   FakeProgram late = Work(50000);  // 500 us, deadline 800: only 400 us left after the hog
-  const uint32_t h = InstallAndStart(hog, Periodic(1000, 1));
-  const uint32_t l = InstallAndStart(late, Periodic(1000, 2, 0, 800));
+  const uint32_t h = InstallAndStart(hog, Periodic(1000, 9));
+  const uint32_t l = InstallAndStart(late, Periodic(1000, 8, 0, 800));
   RunUntil(4000);
   EXPECT_EQ(Get(h).counters.deadline_misses, 0u);
   // Each late activation ends in the next period; the release it overlapped is skipped, not
@@ -128,7 +128,7 @@ TEST_F(Scheduler, PreemptedByHigherPriorityCausesTheMiss) {
 
 TEST_F(Scheduler, BudgetOverrunThrottlesUntilTheNextPeriod) {
   FakeProgram p = Runaway();
-  Schedule s = Periodic(1000, 1, 200);
+  Schedule s = Periodic(1000, 9, 200);
   s.on_overrun = OverrunPolicy::kThrottle;
   const uint32_t id = InstallAndStart(p, s);
   RunUntil(10000);
@@ -142,7 +142,7 @@ TEST_F(Scheduler, BudgetOverrunThrottlesUntilTheNextPeriod) {
 
 TEST_F(Scheduler, BudgetOverrunCanStopTheContainer) {
   FakeProgram p = Runaway();
-  Schedule s = Periodic(1000, 1, 200);
+  Schedule s = Periodic(1000, 9, 200);
   s.on_overrun = OverrunPolicy::kStop;
   const uint32_t id = InstallAndStart(p, s);
   RunUntil(5000);
@@ -153,7 +153,7 @@ TEST_F(Scheduler, BudgetOverrunCanStopTheContainer) {
 TEST_F(Scheduler, BudgetOverrunRestartsUpToTheLimitThenStops) {
   FakeProgram p = Runaway();
   p.Export(Entry::kInit, {FakeStep::Return(0)});
-  Schedule s = Periodic(1000, 1, 200);
+  Schedule s = Periodic(1000, 9, 200);
   s.on_overrun = OverrunPolicy::kRestart;
   s.max_restarts = 2;
   const uint32_t id = InstallAndStart(p, s);
@@ -167,8 +167,8 @@ TEST_F(Scheduler, BudgetOverrunRestartsUpToTheLimitThenStops) {
 
 TEST_F(Scheduler, EqualPrioritiesShareTheCpuBySlices) {
   FakeProgram p = Runaway();
-  const uint32_t a = InstallAndStart(p, Background(3, 100));
-  const uint32_t b = InstallAndStart(p, Background(3, 100));
+  const uint32_t a = InstallAndStart(p, Background(7, 100));
+  const uint32_t b = InstallAndStart(p, Background(7, 100));
   RunUntil(10000);
   const uint64_t ta = Get(a).counters.cpu_time_us;
   const uint64_t tb = Get(b).counters.cpu_time_us;
@@ -190,7 +190,7 @@ TEST_F(Scheduler, HigherPriorityReleasePreemptsRunawayAtTheTick) {
   FakeProgram runaway = Runaway();
   FakeProgram periodic = Work(2000);
   const uint32_t r = InstallAndStart(runaway, Background(5));
-  const uint32_t p = InstallAndStart(periodic, Periodic(1000, 1));
+  const uint32_t p = InstallAndStart(periodic, Periodic(1000, 9));
   RunUntil(20000);
   EXPECT_EQ(Get(p).counters.activations, 20u);
   EXPECT_EQ(Get(p).counters.deadline_misses, 0u);
@@ -213,7 +213,7 @@ TEST_F(Scheduler, WithoutTicksPreemptionWaitsAtMostOneFuelQuantum) {
   FakeProgram runaway = Runaway();
   FakeProgram periodic = Work(2000);
   InstallAndStart(runaway, Background(5));
-  const uint32_t p = InstallAndStart(periodic, Periodic(1000, 1));
+  const uint32_t p = InstallAndStart(periodic, Periodic(1000, 9));
   RunUntil(20000);
   EXPECT_EQ(Get(p).counters.activations, 20u);
   const auto releases = Events(p, TraceKind::kRelease);
@@ -232,11 +232,11 @@ TEST_F(Scheduler, TwoPeriodicContainersMissNoDeadlineNextToARunaway) {
   FakeProgram slow = Work(50000);  // 500 us every 2.5 ms
   FakeProgram runaway = Runaway();
   // The runaway even has the most urgent priority; its budget keeps it in check.
-  Schedule rogue = Periodic(1000, 0, 150);
+  Schedule rogue = Periodic(1000, 10, 150);
   rogue.on_overrun = OverrunPolicy::kThrottle;
   const uint32_t r = InstallAndStart(runaway, rogue);
-  const uint32_t f = InstallAndStart(fast, Periodic(1000, 1));
-  const uint32_t s = InstallAndStart(slow, Periodic(2500, 2));
+  const uint32_t f = InstallAndStart(fast, Periodic(1000, 9));
+  const uint32_t s = InstallAndStart(slow, Periodic(2500, 8));
   RunUntil(50000);
   EXPECT_EQ(Get(f).counters.deadline_misses, 0u);
   EXPECT_EQ(Get(s).counters.deadline_misses, 0u);
@@ -249,9 +249,9 @@ TEST_F(Scheduler, BackgroundRunawayNeverDelaysPeriodicOnes) {
   FakeProgram fast = Work(20000);
   FakeProgram slow = Work(50000);
   FakeProgram runaway = Runaway();
-  const uint32_t r = InstallAndStart(runaway, Background(9));
-  const uint32_t f = InstallAndStart(fast, Periodic(1000, 1));
-  const uint32_t s = InstallAndStart(slow, Periodic(2500, 2));
+  const uint32_t r = InstallAndStart(runaway, Background(1));
+  const uint32_t f = InstallAndStart(fast, Periodic(1000, 9));
+  const uint32_t s = InstallAndStart(slow, Periodic(2500, 8));
   RunUntil(50000);
   EXPECT_EQ(Get(f).counters.deadline_misses, 0u);
   EXPECT_EQ(Get(s).counters.deadline_misses, 0u);
@@ -270,15 +270,14 @@ TEST_F(Scheduler, TimeInHostServicesIsChargedToTheCaller) {
   ServiceSpec spec;
   spec.fn = SlowService;
   spec.context = &port_;
-  ASSERT_TRUE(engine_.RegisterService(Service::kLog, spec).ok());
+  ASSERT_TRUE(engine_.RegisterService(HostFunction::kLog, spec).ok());
   FakeProgram caller;
-  caller.Export(Entry::kLoop,
-                {FakeStep::Call(static_cast<uint16_t>(Service::kLog)), FakeStep::Return(0)});
+  caller.Export(Entry::kLoop, {FakeStep::Call(Number(HostFunction::kLog)), FakeStep::Return(0)});
   FakeProgram other = Work(100);
   Permissions perm;
   perm.services = ServiceBit(Service::kLog);
-  const uint32_t c = InstallAndStart(caller, Periodic(1000, 1), perm);
-  const uint32_t o = InstallAndStart(other, Periodic(1000, 2));
+  const uint32_t c = InstallAndStart(caller, Periodic(1000, 9), perm);
+  const uint32_t o = InstallAndStart(other, Periodic(1000, 8));
   RunUntil(3000);
   EXPECT_GE(Get(c).counters.cpu_time_us, 3u * 500);
   EXPECT_LE(Get(o).counters.cpu_time_us, 3u * 1 + 1);
@@ -287,12 +286,12 @@ TEST_F(Scheduler, TimeInHostServicesIsChargedToTheCaller) {
 TEST_F(Scheduler, SleepBlocksOnlyTheCaller) {
   FakeProgram sleeper;
   sleeper.Export(Entry::kStart,
-                 {FakeStep::Call(static_cast<uint16_t>(Service::kSleepUs), {300}),
-                  FakeStep::Call(static_cast<uint16_t>(Service::kNowUs)), FakeStep::Return(0)});
+                 {FakeStep::Call(Number(HostFunction::kSleepUs), {300}),
+                  FakeStep::Call(Number(HostFunction::kNowUs)), FakeStep::Return(0)});
   FakeProgram runaway = Runaway();
   Permissions perm;
-  perm.services = ServiceBit(Service::kSleepUs) | ServiceBit(Service::kNowUs);
-  const uint32_t s = InstallAndStart(sleeper, Background(1), perm);
+  perm.services = ServiceBit(Service::kSleep) | ServiceBit(Service::kTime);
+  const uint32_t s = InstallAndStart(sleeper, Background(9), perm);
   const uint32_t r = InstallAndStart(runaway, Background(5));
   engine_.Step();
   EXPECT_EQ(Get(s).state, State::kSleeping);
@@ -306,14 +305,13 @@ TEST_F(Scheduler, SleepBlocksOnlyTheCaller) {
 
 TEST_F(Scheduler, YieldHandsTheCpuToAnEqualPriorityContainer) {
   FakeProgram polite;
-  polite.Export(Entry::kLoop,
-                {FakeStep::Compute(10), FakeStep::Call(static_cast<uint16_t>(Service::kYield)),
-                 FakeStep::Return(0)});
+  polite.Export(Entry::kLoop, {FakeStep::Compute(10), FakeStep::Call(Number(HostFunction::kYield)),
+                               FakeStep::Return(0)});
   FakeProgram worker = Work(1000);
   Permissions perm;
   perm.services = ServiceBit(Service::kYield);
-  const uint32_t p = InstallAndStart(polite, Background(3), perm);
-  const uint32_t w = InstallAndStart(worker, Background(3));
+  const uint32_t p = InstallAndStart(polite, Background(7), perm);
+  const uint32_t w = InstallAndStart(worker, Background(7));
   engine_.Step();  // polite runs first (installed first) and yields
   EXPECT_EQ(Get(p).state, State::kReady);
   engine_.Step();
@@ -325,13 +323,13 @@ runtime::HostReply BlockingService(void*, ServiceCall&) { return {runtime::HostA
 TEST_F(Scheduler, BlockedContainerResumesWithTheEventResult) {
   ServiceSpec spec;
   spec.fn = BlockingService;
-  ASSERT_TRUE(engine_.RegisterService(Service::kRandom, spec).ok());
+  ASSERT_TRUE(engine_.RegisterService(HostFunction::kRandom, spec).ok());
   FakeProgram reader;
   reader.Export(Entry::kStart,
-                {FakeStep::Call(static_cast<uint16_t>(Service::kRandom)), FakeStep::Return(0)});
+                {FakeStep::Call(Number(HostFunction::kRandom)), FakeStep::Return(0)});
   Permissions perm;
   perm.services = ServiceBit(Service::kRandom);
-  const uint32_t id = InstallAndStart(reader, Background(2), perm);
+  const uint32_t id = InstallAndStart(reader, Background(8), perm);
   EXPECT_EQ(engine_.CompleteBlockedCall(id, 1).code(), ErrorCode::kFailedPrecondition);
   engine_.Step();
   EXPECT_EQ(Get(id).state, State::kBlocked);

@@ -29,7 +29,6 @@ namespace tc::engine {
 
 inline constexpr size_t kMaxContainers = TC_ENGINE_MAX_CONTAINERS;
 inline constexpr size_t kMaxHandles = 8;
-inline constexpr size_t kUidCapacity = 24;
 inline constexpr size_t kTraceCapacity = 512;
 inline constexpr size_t kAuditCapacity = 64;
 inline constexpr size_t kMaxBindings = 24;
@@ -43,16 +42,12 @@ struct EngineConfig {
   uint32_t stop_timeout_us = 20000;
 };
 
-// What Install() needs: the verified image's pieces. The spans must stay valid (image storage)
-// until the container is removed.
+// What Install() needs: the verified image's pieces. The code and data spans must stay valid
+// (image storage) until the container is removed; the metadata is copied.
 struct InstallRequest {
-  const char* uid = "";
-  uint8_t runtime_type = 0;
+  const image::ContainerMetadata* metadata = nullptr;
   std::span<const uint8_t> code;
   std::span<const uint8_t> data;
-  Quotas quotas;
-  Schedule schedule;
-  Permissions permissions;
 };
 
 // The result of one scheduling step.
@@ -63,9 +58,9 @@ struct StepResult {
 
 struct Handle {
   bool open = false;
-  uint16_t endpoint = 0;
-  Direction direction = Direction::kIn;
-  uint32_t token = 0;
+  uint8_t endpoint = 0;
+  uint8_t access = 0;  // kAccessRead/kAccessWrite bits it was opened with
+  uint32_t token = 0;  // the backend's own reference
 };
 
 enum class WaitReason : uint8_t { kNone, kRelease, kSleep, kYield, kEvent };
@@ -76,7 +71,8 @@ struct Container {
   State state = State::kEmpty;
   State suspended_from = State::kEmpty;
   State traced_state = State::kEmpty;
-  char uid[kUidCapacity] = {};
+  image::Uid uid;
+  image::EntryPoints entry_names;
 
   runtime::Runtime* runtime = nullptr;
   runtime::Instance* instance = nullptr;
@@ -87,7 +83,7 @@ struct Container {
   Quotas quotas;
   Schedule schedule;
   Permissions permissions;
-  uint32_t config_sequence = 0;
+  uint64_t config_sequence = 0;
 
   // Scheduling state.
   bool activation = false;  // an entry is begun and not finished
@@ -123,7 +119,7 @@ class Engine final : public runtime::HostHandler {
 
   // --- services ---------------------------------------------------------------------------
   // now_us, sleep_us and yield are built in; the services layer registers the others.
-  Status RegisterService(Service service, const ServiceSpec& spec);
+  Status RegisterService(HostFunction function, const ServiceSpec& spec);
   // The import table runtimes resolve guest imports against; add bindings before Install().
   Status AddBinding(const runtime::HostBinding& binding);
 
@@ -134,7 +130,8 @@ class Engine final : public runtime::HostHandler {
   Status Suspend(uint32_t id);
   Status Resume(uint32_t id);
   Status Remove(uint32_t id);  // wipes the container's memory
-  // Run-time reconfiguration (C5); `update` is already verified.
+  // Run-time reconfiguration (C5); `update` is already verified (signature, operator role) and
+  // must name this container's uid.
   Status Configure(uint32_t id, const ConfigUpdate& update);
 
   // --- scheduling ---------------------------------------------------------------------------
@@ -195,7 +192,7 @@ class Engine final : public runtime::HostHandler {
   std::span<uint8_t> pool_;
   size_t region_size_ = 0;
 
-  ServiceSpec services_[kMaxServices];
+  ServiceSpec services_[kMaxHostFunctions];
   // Services whose gate has more to check than the permission bit (fast-path selector).
   uint32_t checked_services_ = 0;
   runtime::HostBinding bindings_[kMaxBindings] = {};

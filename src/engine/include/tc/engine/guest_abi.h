@@ -1,13 +1,16 @@
-// The guest-facing numbers: service numbers (also the bit positions of the permission mask) and
-// the negative error codes a denied or failed host call returns. Errno-like values so the WASI
-// layer can pass them through.
+// The guest-facing numbers: host function numbers (what runtimes map wasm imports and eBPF
+// helpers to) and the negative error codes a denied or failed host call returns. Errno-like
+// values so the WASI layer can pass them through. Which permission bit (image::Service) each
+// function needs is DefaultPermission().
 #pragma once
 
 #include <cstdint>
 
+#include "tc/image/metadata.h"
+
 namespace tc::engine {
 
-enum class Service : uint16_t {
+enum class HostFunction : uint16_t {
   kLog = 0,
   kNowUs = 1,
   kSleepUs = 2,
@@ -21,9 +24,34 @@ enum class Service : uint16_t {
   kKvDel = 10,
   kRandom = 11,
   kMlInfer = 12,
+  // 13..31: the WASI preview1 subset and later services.
 };
-inline constexpr uint16_t kMaxServices = 32;  // the permission mask is 32 bits
-constexpr uint32_t ServiceBit(Service s) { return 1u << static_cast<uint16_t>(s); }
+inline constexpr uint16_t kMaxHostFunctions = 32;
+constexpr uint16_t Number(HostFunction f) { return static_cast<uint16_t>(f); }
+
+// The permission bit(s) a function needs; any one of them suffices (open/read/write/close serve
+// both device endpoints and channels; the gate then checks the endpoint's peer kind).
+constexpr image::ServiceMask DefaultPermission(HostFunction f) {
+  using image::Service;
+  using image::ServiceBit;
+  switch (f) {
+    case HostFunction::kLog: return ServiceBit(Service::kLog);
+    case HostFunction::kNowUs: return ServiceBit(Service::kTime);
+    case HostFunction::kSleepUs: return ServiceBit(Service::kSleep);
+    case HostFunction::kYield: return ServiceBit(Service::kYield);
+    case HostFunction::kOpen:
+    case HostFunction::kRead:
+    case HostFunction::kWrite:
+    case HostFunction::kClose:
+      return ServiceBit(Service::kEndpoint) | ServiceBit(Service::kChannel);
+    case HostFunction::kKvGet:
+    case HostFunction::kKvSet:
+    case HostFunction::kKvDel: return ServiceBit(Service::kKv);
+    case HostFunction::kRandom: return ServiceBit(Service::kRandom);
+    case HostFunction::kMlInfer: return ServiceBit(Service::kMl);
+  }
+  return ServiceBit(Service::kWasi);
+}
 
 // Returned to the guest (as the host call's result) when the gate denies a call.
 enum GuestError : int32_t {

@@ -22,8 +22,8 @@ struct BufferArg {
 
 enum class EndpointUse : uint8_t {
   kNone,
-  kOpen,    // args[0] = endpoint id, args[1] = Direction wanted; reply value = backend token
-  kHandle,  // args[0] = handle; the handle's endpoint must allow `direction`
+  kOpen,    // args[0] = endpoint id, args[1] = access (kAccessRead/Write); reply = backend token
+  kHandle,  // args[0] = handle; the handle must have been opened with `access`
   kClose,   // args[0] = handle; the engine frees it after the call
 };
 
@@ -39,9 +39,10 @@ struct ServiceCall {
   uint16_t service = 0;
   uint8_t arg_count = 0;
   const uint64_t* args = nullptr;
-  std::span<uint8_t> buffers[2];  // resolved BufferArgs, inside the caller's memory
-  uint32_t token = 0;             // kHandle/kClose: the backend token stored at open
-  uint16_t endpoint = 0;          // kOpen/kHandle/kClose: the endpoint id
+  std::span<uint8_t> buffers[2];       // resolved BufferArgs, inside the caller's memory
+  uint32_t token = 0;                  // kHandle/kClose: the backend token stored at open
+  uint8_t endpoint = 0;                // kOpen/kHandle/kClose: the endpoint id
+  const Endpoint* declared = nullptr;  // kOpen: the endpoint's declaration (peer, direction)
 };
 
 using ServiceFn = runtime::HostReply (*)(void* context, ServiceCall& call);
@@ -49,8 +50,10 @@ using ServiceFn = runtime::HostReply (*)(void* context, ServiceCall& call);
 struct ServiceSpec {
   ServiceFn fn = nullptr;
   void* context = nullptr;
+  // Permission bits of which the caller needs one; 0 = DefaultPermission() of the function.
+  ServiceMask permission = 0;
   EndpointUse endpoint = EndpointUse::kNone;
-  Direction direction = Direction::kIn;  // kHandle: the direction the call needs
+  uint8_t access = kAccessRead;  // kHandle: what the call does with the handle
   uint8_t buffer_count = 0;
   BufferArg buffers[2];
   QuotaUse quota = QuotaUse::kNone;

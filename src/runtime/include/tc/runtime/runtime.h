@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string_view>
 
 #include "tc/base/result.h"
 #include "tc/runtime/execution.h"
@@ -75,6 +76,9 @@ struct InstanceSpec {
   std::span<const uint8_t> data;  // optional initial data (e.g. model weights)
   InstanceLimits limits;
   std::span<const HostBinding> bindings;
+  // The export each Entry calls, from the metadata (empty: the container has no such entry).
+  // HasEntry(e) is true when the name is set and the module exports a function of that name.
+  std::string_view entry_names[kEntryCount];
   HostHandler* host = nullptr;
   void* host_context = nullptr;  // passed back on every OnHostCall
 };
