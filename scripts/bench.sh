@@ -5,3 +5,7 @@ cd "$(dirname "$0")/.."
 
 echo "## Code size, cortex-m4 -Os (make size)"
 cmake --build --preset cortex-m4 --target size-report | grep -v '^\['
+
+echo
+echo "## Engine: host call through the gate, denial, container switch (bench/engine/run.sh)"
+bench/engine/run.sh build/host-release

@@ -55,13 +55,8 @@ Status Engine::RegisterService(HostFunction function, const ServiceSpec& spec) {
   }
   services_[index] = spec;
   if (spec.permission == 0) services_[index].permission = DefaultPermission(function);
-  const bool checked = spec.endpoint != EndpointUse::kNone || spec.buffer_count != 0 ||
-                       spec.quota != QuotaUse::kNone;
-  if (checked) {
-    checked_services_ |= 1u << index;
-  } else {
-    checked_services_ &= ~(1u << index);
-  }
+  services_[index].checked = spec.endpoint != EndpointUse::kNone || spec.buffer_count != 0 ||
+                             spec.quota != QuotaUse::kNone;
   return Status::Ok();
 }
 
@@ -324,15 +319,18 @@ void Engine::ReleaseHandles(Container& c, bool only_revoked) {
     }
     if (close.fn != nullptr) {
       // The backend releases its side; the guest sees kGuestBadHandle from now on.
-      const uint64_t args[1] = {i};
+      runtime::HostCall host;
+      host.service = Number(HostFunction::kClose);
+      host.arg_count = 1;
+      host.args[0] = i;
+      Resolved resolved;
+      resolved.token = h.token;
+      resolved.endpoint = h.endpoint;
       ServiceCall call;
       call.engine = this;
       call.container = c.id;
-      call.service = Number(HostFunction::kClose);
-      call.arg_count = 1;
-      call.args = args;
-      call.token = h.token;
-      call.endpoint = h.endpoint;
+      call.host = &host;
+      call.resolved = &resolved;
       (void)close.fn(close.context, call);
     }
     h = Handle{};

@@ -17,24 +17,22 @@ runtime::HostReply Engine::OnHostCall(void* context, const runtime::HostCall& ca
   if ((c.permissions.services & spec.permission) == 0) {
     return Deny(c, service, DenialReason::kServiceNotPermitted);
   }
-  if ((checked_services_ & (1u << service)) != 0) return CallChecked(c, call, spec);
+  if (spec.checked) return CallChecked(c, call, spec);
   ServiceCall sc;
   sc.engine = this;
   sc.container = c.id;
-  sc.service = service;
-  sc.arg_count = call.arg_count;
-  sc.args = call.args;
+  sc.host = &call;
   return spec.fn(spec.context, sc);
 }
 
 runtime::HostReply Engine::CallChecked(Container& c, const runtime::HostCall& call,
                                        const ServiceSpec& spec) {
+  Resolved resolved;
   ServiceCall sc;
   sc.engine = this;
   sc.container = c.id;
-  sc.service = call.service;
-  sc.arg_count = call.arg_count;
-  sc.args = call.args;
+  sc.host = &call;
+  sc.resolved = &resolved;
 
   Handle* handle = nullptr;
   uint8_t access = 0;
@@ -67,8 +65,8 @@ runtime::HostReply Engine::CallChecked(Container& c, const runtime::HostCall& ca
       if (open >= c.quotas.max_handles || handle == nullptr) {
         return Deny(c, call.service, DenialReason::kHandleQuota);
       }
-      sc.endpoint = declared->id;
-      sc.declared = declared;
+      resolved.endpoint = declared->id;
+      resolved.declared = declared;
       break;
     }
     case EndpointUse::kHandle:
@@ -81,8 +79,8 @@ runtime::HostReply Engine::CallChecked(Container& c, const runtime::HostCall& ca
       if (spec.endpoint == EndpointUse::kHandle && (handle->access & spec.access) != spec.access) {
         return Deny(c, call.service, DenialReason::kDirectionNotAllowed);
       }
-      sc.token = handle->token;
-      sc.endpoint = handle->endpoint;
+      resolved.token = handle->token;
+      resolved.endpoint = handle->endpoint;
       break;
     }
   }
@@ -91,7 +89,7 @@ runtime::HostReply Engine::CallChecked(Container& c, const runtime::HostCall& ca
     const auto slice =
         call.memory.Resolve(call.args[spec.buffers[i].ptr_arg], call.args[spec.buffers[i].len_arg]);
     if (!slice.ok) return Deny(c, call.service, DenialReason::kBufferOutOfBounds);
-    sc.buffers[i] = slice.bytes;
+    resolved.buffers[i] = slice.bytes;
   }
 
   if (spec.quota == QuotaUse::kKvBytes) {
@@ -105,7 +103,7 @@ runtime::HostReply Engine::CallChecked(Container& c, const runtime::HostCall& ca
   if (spec.endpoint == EndpointUse::kOpen && reply.action == runtime::HostAction::kContinue &&
       reply.value >= 0) {
     handle->open = true;
-    handle->endpoint = sc.endpoint;
+    handle->endpoint = resolved.endpoint;
     handle->access = access;
     handle->token = static_cast<uint32_t>(reply.value);
     reply.value = handle - c.handles;
@@ -143,7 +141,7 @@ runtime::HostReply Engine::SleepUsService(void* context, ServiceCall& call) {
   auto* engine = static_cast<Engine*>(context);
   Container& c = engine->slots_[call.container & 0xFF];
   c.wait = WaitReason::kSleep;
-  c.wake_us = engine->port_.NowUs() + call.args[0];
+  c.wake_us = engine->port_.NowUs() + call.arg(0);
   c.pending_result = 0;
   return {runtime::HostAction::kBlock, 0};
 }

@@ -33,30 +33,32 @@ struct Backend {
 HostReply OpenFn(void* ctx, ServiceCall& call) {
   auto* b = static_cast<Backend*>(ctx);
   ++b->opens;
-  return {HostAction::kContinue, 100 + call.endpoint};  // the backend's token
+  return {HostAction::kContinue, 100 + call.resolved->endpoint};  // the backend's token
 }
 HostReply ReadFn(void*, ServiceCall& call) {
-  std::memset(call.buffers[0].data(), 'r', call.buffers[0].size());
-  return {HostAction::kContinue, static_cast<int64_t>(call.buffers[0].size())};
+  std::memset(call.resolved->buffers[0].data(), 'r', call.resolved->buffers[0].size());
+  return {HostAction::kContinue, static_cast<int64_t>(call.resolved->buffers[0].size())};
 }
 HostReply WriteFn(void* ctx, ServiceCall& call) {
   auto* b = static_cast<Backend*>(ctx);
-  b->written.assign(reinterpret_cast<const char*>(call.buffers[0].data()), call.buffers[0].size());
-  return {HostAction::kContinue, static_cast<int64_t>(call.token)};
+  b->written.assign(reinterpret_cast<const char*>(call.resolved->buffers[0].data()),
+                    call.resolved->buffers[0].size());
+  return {HostAction::kContinue, static_cast<int64_t>(call.resolved->token)};
 }
 HostReply CloseFn(void* ctx, ServiceCall& call) {
   auto* b = static_cast<Backend*>(ctx);
   ++b->closes;
-  b->last_closed_token = call.token;
+  b->last_closed_token = call.resolved->token;
   return {HostAction::kContinue, 0};
 }
 HostReply LogFn(void* ctx, ServiceCall& call) {
   auto* b = static_cast<Backend*>(ctx);
-  b->logged.assign(reinterpret_cast<const char*>(call.buffers[0].data()), call.buffers[0].size());
+  b->logged.assign(reinterpret_cast<const char*>(call.resolved->buffers[0].data()),
+                   call.resolved->buffers[0].size());
   return {HostAction::kContinue, 0};
 }
 HostReply KvSetFn(void*, ServiceCall& call) {
-  const Status charged = call.engine->ChargeKv(call.container, static_cast<int64_t>(call.args[3]));
+  const Status charged = call.engine->ChargeKv(call.container, static_cast<int64_t>(call.arg(3)));
   return {HostAction::kContinue, charged.ok() ? 0 : -28};
 }
 

@@ -193,8 +193,6 @@ class Engine final : public runtime::HostHandler {
   size_t region_size_ = 0;
 
   ServiceSpec services_[kMaxHostFunctions];
-  // Services whose gate has more to check than the permission bit (fast-path selector).
-  uint32_t checked_services_ = 0;
   runtime::HostBinding bindings_[kMaxBindings] = {};
   size_t binding_count_ = 0;
 

@@ -32,17 +32,23 @@ enum class QuotaUse : uint8_t {
   kKvBytes,  // the length argument `quota_len_arg` must fit in the container's remaining kv quota
 };
 
-// What a service function receives: checked arguments and resolved buffers.
-struct ServiceCall {
-  Engine* engine = nullptr;
-  uint32_t container = 0;  // container id
-  uint16_t service = 0;
-  uint8_t arg_count = 0;
-  const uint64_t* args = nullptr;
-  std::span<uint8_t> buffers[2];       // resolved BufferArgs, inside the caller's memory
+// What the gate resolved for services that declare checks: buffers inside the caller's memory and
+// the handle or endpoint the call is about.
+struct Resolved {
+  std::span<uint8_t> buffers[2];       // the spec's BufferArgs, in order
   uint32_t token = 0;                  // kHandle/kClose: the backend token stored at open
   uint8_t endpoint = 0;                // kOpen/kHandle/kClose: the endpoint id
   const Endpoint* declared = nullptr;  // kOpen: the endpoint's declaration (peer, direction)
+};
+
+// What a service function receives. Kept to four words so a permitted call with nothing to
+// check costs little more than the permission test (docs/engine.md, "Costs").
+struct ServiceCall {
+  Engine* engine = nullptr;
+  uint32_t container = 0;                   // container id
+  const runtime::HostCall* host = nullptr;  // service number, arguments, caller memory
+  const Resolved* resolved = nullptr;       // null unless the spec declares checks
+  uint64_t arg(size_t i) const { return host->args[i]; }
 };
 
 using ServiceFn = runtime::HostReply (*)(void* context, ServiceCall& call);
@@ -52,6 +58,8 @@ struct ServiceSpec {
   void* context = nullptr;
   // Permission bits of which the caller needs one; 0 = DefaultPermission() of the function.
   ServiceMask permission = 0;
+  // Set by RegisterService: the spec declares checks beyond the permission bit.
+  bool checked = false;
   EndpointUse endpoint = EndpointUse::kNone;
   uint8_t access = kAccessRead;  // kHandle: what the call does with the handle
   uint8_t buffer_count = 0;
