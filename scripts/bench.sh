@@ -7,5 +7,9 @@ echo "## Code size, cortex-m4 -Os (make size)"
 cmake --build --preset cortex-m4 --target size-report | grep -v '^\['
 
 echo
+echo "## WebAssembly runtime (bench/wasm/run_bench.sh, callgrind instruction counts)"
+bench/wasm/run_bench.sh build/host-release
+
+echo
 echo "## Engine: host call through the gate, denial, container switch (bench/engine/run.sh)"
 bench/engine/run.sh build/host-release

@@ -1,5 +1,7 @@
 #include "command_table.h"
 
+#include "cmd_run.h"
+
 #include <iostream>
 #include <string>
 
@@ -15,7 +17,8 @@ constexpr CommandInfo kCommands[] = {
     {"sign-config", "Sign a config update (schedule/permissions) for a container", nullptr, 3},
     {"inspect", "Show an image's metadata (human-readable or --json)", nullptr, 3},
     {"verify", "Verify an image against a trust store", nullptr, 3},
-    {"run", "Execute a .wasm or eBPF module locally under the real runtime and gate", nullptr, 4},
+    {"run", "Execute a .wasm or eBPF module locally under the real runtime and gate", ConfigureRun,
+     4},
     {"deploy", "Install an image on a device (block-wise upload)", nullptr, 7},
     {"ps", "List the containers on a device", nullptr, 7},
     {"start", "Start a container", nullptr, 7},

@@ -1,0 +1,13 @@
+(module
+  (memory 1)
+  (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+  (func (export "fib") (param i64) (result i64)
+    (if (result i64) (i64.lt_s (local.get 0) (i64.const 2)) (then (local.get 0))
+      (else (i64.add (call 1 (i64.sub (local.get 0) (i64.const 1))) (call 1 (i64.sub (local.get 0) (i64.const 2)))))))
+  (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+  (func (export "fl") (param f32 f64) (result f32 f64) (local.get 0) (local.get 1))
+  (func (export "loop") (loop (br 0)))
+  (func (export "poke") (param i32) (result i32) (i32.store (local.get 0) (i32.const 7)) (i32.load (local.get 0)))
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+  (func (export "size") (result i32) (memory.size))
+)
