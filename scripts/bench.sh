@@ -11,5 +11,9 @@ echo "## WebAssembly runtime (bench/wasm/run_bench.sh, callgrind instruction cou
 bench/wasm/run_bench.sh build/host-release
 
 echo
+echo "## eBPF interpreter (bench/ebpf/run.sh, callgrind, large run minus small run)"
+bench/ebpf/run.sh build/host-release
+
+echo
 echo "## Engine: host call through the gate, denial, container switch (bench/engine/run.sh)"
 bench/engine/run.sh build/host-release
