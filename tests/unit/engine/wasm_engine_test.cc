@@ -8,65 +8,13 @@
 #include <vector>
 
 #include "engine_fixture.h"
+#include "metered_runtime.h"
 #include "tc/wasm/wasm_runtime.h"
 
 namespace tc::engine::testing {
 namespace {
 
 using runtime::Entry;
-using runtime::RunExit;
-using runtime::RunReport;
-
-constexpr uint64_t kNsPerFuel = 10;
-
-class MeteredInstance final : public runtime::Instance {
- public:
-  MeteredInstance(runtime::Instance& inner, FakePort& port) : inner_(inner), port_(port) {}
-  bool HasEntry(Entry e) const override { return inner_.HasEntry(e); }
-  Status Begin(Entry e) override { return inner_.Begin(e); }
-  RunReport Run(uint32_t fuel) override { return Metered(fuel, false, 0); }
-  RunReport Resume(int64_t result, uint32_t fuel) override { return Metered(fuel, true, result); }
-  void Abort() override { inner_.Abort(); }
-  void RequestPreemption() override { preempt_ = true; }
-  runtime::GuestMemory Memory() override { return inner_.Memory(); }
-  size_t MemoryInUse() const override { return inner_.MemoryInUse(); }
-  void Wipe() override { inner_.Wipe(); }
-
- private:
-  RunReport Metered(uint32_t fuel, bool resume, int64_t result) {
-    uint64_t limit = fuel;
-    const uint64_t to_tick = port_.NsUntilTick();
-    if (to_tick != UINT64_MAX && to_tick / kNsPerFuel + 1 < limit) limit = to_tick / kNsPerFuel + 1;
-    const auto f = static_cast<uint32_t>(limit);
-    RunReport report = resume ? inner_.Resume(result, f) : inner_.Run(f);
-    port_.AdvanceNs(report.fuel_used * kNsPerFuel);  // may fire the tick -> RequestPreemption
-    if (preempt_ && report.exit == RunExit::kOutOfFuel) report.exit = RunExit::kPreempted;
-    preempt_ = false;
-    return report;
-  }
-
-  runtime::Instance& inner_;
-  FakePort& port_;
-  bool preempt_ = false;
-};
-
-class MeteredWasmRuntime final : public runtime::Runtime {
- public:
-  explicit MeteredWasmRuntime(FakePort& port) : port_(port) {}
-  uint8_t type_id() const override { return wasm::WasmRuntime::kTypeId; }
-  const char* name() const override { return "wasm (metered)"; }
-  Result<runtime::Instance*> Instantiate(const runtime::InstanceSpec& spec,
-                                         std::span<uint8_t> region) override {
-    TC_ASSIGN_OR_RETURN(runtime::Instance * inner, wasm_.Instantiate(spec, region));
-    wrappers_.emplace_back(*inner, port_);
-    return static_cast<runtime::Instance*>(&wrappers_.back());
-  }
-
- private:
-  FakePort& port_;
-  wasm::WasmRuntime wasm_;
-  std::deque<MeteredInstance> wrappers_;
-};
 
 std::vector<uint8_t> ReadModule(const char* name) {
   std::ifstream in(std::string(TC_ENGINE_TEST_MODULES) + "/" + name, std::ios::binary);
@@ -88,7 +36,7 @@ runtime::HostReply LogFn(void* context, ServiceCall& call) {
 
 class WasmEngine : public ::testing::Test {
  protected:
-  WasmEngine() : metered_(port_), engine_(port_, Registry(), pool_) {
+  WasmEngine() : metered_(wasm_, port_), engine_(port_, Registry(), pool_) {
     port_.set_on_tick([this] { engine_.OnTick(); });
     ServiceSpec log;
     log.fn = LogFn;
@@ -138,7 +86,8 @@ class WasmEngine : public ::testing::Test {
   const Container& Get(uint32_t id) const { return *engine_.Find(id); }
 
   FakePort port_;
-  MeteredWasmRuntime metered_;
+  wasm::WasmRuntime wasm_;
+  MeteredRuntime metered_;
   runtime::RuntimeRegistry registry_;
   alignas(16) uint8_t pool_[kMaxContainers * 32768] = {};
   Engine engine_;
