@@ -1,6 +1,8 @@
 // The engine driving real eBPF containers through the eBPF runtime's adapter (raw bytecode,
 // helpers mapped onto host functions), under the same deterministic metering as the wasm tests.
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -85,7 +87,7 @@ class EbpfEngine : public ::testing::Test {
     image::ContainerMetadata m;
     EXPECT_TRUE(m.uid.Assign(uid).ok());
     m.runtime = image::RuntimeKind::kEbpf;
-    EXPECT_TRUE(m.entry.loop.Assign("run").ok());
+    EXPECT_TRUE(m.entry.loop.Assign("run").ok());  // the ELF function; raw bytecode ignores it
     m.quotas.memory_limit = 64;
     m.quotas.stack_bytes = 512;
     m.schedule = schedule;
@@ -163,6 +165,18 @@ TEST_F(EbpfEngine, RunawayIsPreemptedByAPeriodicContainer) {
   EXPECT_EQ(Get(periodic).counters.activations, 10u);
   EXPECT_EQ(Get(periodic).counters.deadline_misses, 0u);
   EXPECT_GT(Get(runaway).counters.cpu_time_us, 9000u);
+}
+
+TEST_F(EbpfEngine, ElfObjectLogsAStringFromItsRodata) {
+  std::ifstream in(std::string(TC_ENGINE_TEST_MODULES) + "/logger_bpf.o", std::ios::binary);
+  const std::vector<uint8_t> elf{std::istreambuf_iterator<char>(in),
+                                 std::istreambuf_iterator<char>()};
+  ASSERT_FALSE(elf.empty());
+  const uint32_t id = Start("bpf.elf", elf, Periodic(1000, 5));
+  RunUntil(3000);
+  EXPECT_EQ(Get(id).counters.activations, 3u);
+  EXPECT_EQ(Get(id).counters.denials, 0u);
+  EXPECT_EQ(log_.last, "from rodata");  // .rodata is inside the guest block the gate checks
 }
 
 TEST_F(EbpfEngine, UnverifiableProgramIsRefusedAtInstall) {
