@@ -254,8 +254,14 @@ Status Engine::Resume(uint32_t id) {
   Container* c = Lookup(id, &error);
   if (c == nullptr) return error;
   TC_RETURN_IF_ERROR(CheckCommand(Command::kResume, c->state));
-  // Timers that expired meanwhile are handled by the next Step().
   SetState(*c, c->suspended_from);
+  // Releases missed while suspended are not owed: the next one happens now. Other expired timers
+  // (sleep_us) are handled by the next Step().
+  const bool waits_for_release =
+      (c->state == State::kSleeping && c->wait == WaitReason::kRelease) ||
+      c->state == State::kThrottled;
+  const uint64_t now = port_.NowUs();
+  if (waits_for_release && c->wake_us < now) c->wake_us = now;
   return Status::Ok();
 }
 
