@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Instructions per engine operation under callgrind: each scenario runs with two loop lengths and
-# the difference is divided by the extra iterations. Usage: bench/engine/run.sh [build-dir]
+# the difference is divided by the extra iterations; then the same operations on the Cortex-M4
+# under QEMU -icount. Usage: bench/engine/run.sh [host-build-dir] [cortex-m4-build-dir]
 set -euo pipefail
 build="${1:-build/host-release}"
 bin="$build/bench/engine_bench"
@@ -29,3 +30,12 @@ for scenario in permitted checked denied switch; do
   esac
   echo "| $label | $per |"
 done
+
+echo
+firmware=${2:-build/cortex-m4}/bench/engine/device/engine_m4_bench.elf
+if [ -f "$firmware" ]; then
+  timeout 120 qemu-system-arm -M mps2-an386 -nographic -monitor none -serial stdio \
+    -semihosting-config enable=on,target=native -icount shift=0 -kernel "$firmware" | grep -v '^DONE'
+else
+  echo "bench/engine: $firmware not built (cortex-m4 preset) - Cortex-M4 table skipped"
+fi
