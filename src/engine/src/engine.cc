@@ -19,11 +19,13 @@ static_assert(kMaxContainers <= kSlotMask, "slot index must fit in the id's low 
 
 Engine::Engine(EnginePort& port, const runtime::RuntimeRegistry& runtimes, std::span<uint8_t> pool,
                EngineConfig config)
-    : port_(port), runtimes_(runtimes), config_(config), pool_(pool) {
-  // Regions keep the alignment every runtime may rely on for its instance object.
-  region_size_ = (pool.size() / kMaxContainers) & ~size_t{15};
+    : port_(port), runtimes_(runtimes), config_(config) {
+  // Regions start 16-byte aligned: runtimes place their instance objects at the start.
+  const size_t skew = (16 - reinterpret_cast<uintptr_t>(pool.data()) % 16) % 16;
+  const std::span<uint8_t> aligned = skew < pool.size() ? pool.subspan(skew) : pool.first(0);
+  const size_t region_size = (aligned.size() / kMaxContainers) & ~size_t{15};
   for (size_t i = 0; i < kMaxContainers; ++i) {
-    slots_[i].region = pool.subspan(i * region_size_, region_size_);
+    slots_[i].region = aligned.subspan(i * region_size, region_size);
   }
   ServiceSpec builtin;
   builtin.context = this;

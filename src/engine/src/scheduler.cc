@@ -151,13 +151,11 @@ StepResult Engine::Step() {
   RequestTick(*c, now);
   c->last_dispatch = ++dispatch_counter_;
   if (c->state != State::kStopping) SetState(*c, State::kRunning);
-  running_ = c;
   preemptible_.store(c->instance);
   const runtime::RunReport report =
       c->resume_pending ? c->instance->Resume(c->pending_result, config_.fuel_quantum)
                         : c->instance->Run(config_.fuel_quantum);
   preemptible_.store(nullptr);
-  running_ = nullptr;
   AfterRun(*c, report, now, port_.NowUs());
   return {true, 0};
 }

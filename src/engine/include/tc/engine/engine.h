@@ -111,7 +111,7 @@ struct Container {
 
 class Engine final : public runtime::HostHandler {
  public:
-  // `pool` is split into kMaxContainers equal regions, one per slot.
+  // `pool` is split into kMaxContainers equal 16-byte aligned regions, one per slot.
   Engine(EnginePort& port, const runtime::RuntimeRegistry& runtimes, std::span<uint8_t> pool,
          EngineConfig config = {});
   Engine(const Engine&) = delete;
@@ -189,15 +189,12 @@ class Engine final : public runtime::HostHandler {
   EnginePort& port_;
   const runtime::RuntimeRegistry& runtimes_;
   EngineConfig config_;
-  std::span<uint8_t> pool_;
-  size_t region_size_ = 0;
 
   ServiceSpec services_[kMaxHostFunctions];
   runtime::HostBinding bindings_[kMaxBindings] = {};
   size_t binding_count_ = 0;
 
   Container slots_[kMaxContainers];
-  Container* running_ = nullptr;
   std::atomic<runtime::Instance*> preemptible_{nullptr};
   uint64_t dispatch_counter_ = 0;
 
