@@ -266,6 +266,16 @@ TEST_F(Gate, ChannelEndpointsNeedTheChannelPermission) {
   ExpectDenied(device, kOpen, DenialReason::kServiceNotPermitted, kGuestNotPermitted);
 }
 
+TEST_F(Gate, KvUsageIsChargedWithinTheQuota) {
+  const uint32_t id = RunProgram({}, permissions_);
+  EXPECT_TRUE(engine_.ChargeKv(id, 60).ok());
+  EXPECT_EQ(engine_.ChargeKv(id, 5).code(), ErrorCode::kResourceExhausted);
+  EXPECT_EQ(engine_.ChargeKv(id, -61).code(), ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(engine_.ChargeKv(id, -60).ok());
+  EXPECT_EQ(Get(id).kv_used, 0u);
+  EXPECT_EQ(engine_.ChargeKv(0x7777, 1).code(), ErrorCode::kNotFound);
+}
+
 TEST_F(Gate, OnViolationStopEndsTheContainerAtTheDeniedCall) {
   Permissions strict = permissions_;
   strict.on_violation = ViolationPolicy::kStop;

@@ -341,5 +341,28 @@ TEST_F(Scheduler, BlockedContainerResumesWithTheEventResult) {
   EXPECT_EQ(Instance(id).last_result(), 42);
 }
 
+TEST_F(Scheduler, EventArrivingWhileSuspendedIsKeptForTheResume) {
+  ServiceSpec spec;
+  spec.fn = BlockingService;
+  ASSERT_TRUE(engine_.RegisterService(HostFunction::kRandom, spec).ok());
+  FakeProgram reader;
+  reader.Export(Entry::kStart,
+                {FakeStep::Call(Number(HostFunction::kRandom)), FakeStep::Return(0)});
+  Permissions perm;
+  perm.services = ServiceBit(Service::kRandom);
+  const uint32_t id = InstallAndStart(reader, Background(2), perm);
+  engine_.Step();
+  ASSERT_EQ(Get(id).state, State::kBlocked);
+  ASSERT_TRUE(engine_.Suspend(id).ok());
+  ASSERT_TRUE(engine_.CompleteBlockedCall(id, 7).ok());
+  RunUntil(100);
+  EXPECT_EQ(Get(id).state, State::kSuspended);
+  ASSERT_TRUE(engine_.Resume(id).ok());
+  EXPECT_EQ(Get(id).state, State::kReady);
+  RunUntil(200);
+  EXPECT_EQ(Get(id).state, State::kStopped);
+  EXPECT_EQ(Instance(id).last_result(), 7);
+}
+
 }  // namespace
 }  // namespace tc::engine::testing
