@@ -21,16 +21,23 @@
 #include "tc/engine/service.h"
 #include "tc/runtime/runtime.h"
 
+// Build-time sizes (RAM: the trace ring is 16 bytes per entry, the audit ring 24).
 #ifndef TC_ENGINE_MAX_CONTAINERS
 #define TC_ENGINE_MAX_CONTAINERS 8
+#endif
+#ifndef TC_ENGINE_TRACE_CAPACITY
+#define TC_ENGINE_TRACE_CAPACITY 512
+#endif
+#ifndef TC_ENGINE_AUDIT_CAPACITY
+#define TC_ENGINE_AUDIT_CAPACITY 64
 #endif
 
 namespace tc::engine {
 
 inline constexpr size_t kMaxContainers = TC_ENGINE_MAX_CONTAINERS;
 inline constexpr size_t kMaxHandles = 8;
-inline constexpr size_t kTraceCapacity = 512;
-inline constexpr size_t kAuditCapacity = 64;
+inline constexpr size_t kTraceCapacity = TC_ENGINE_TRACE_CAPACITY;
+inline constexpr size_t kAuditCapacity = TC_ENGINE_AUDIT_CAPACITY;
 inline constexpr size_t kMaxBindings = 24;
 
 struct EngineConfig {
