@@ -292,6 +292,28 @@ TEST_F(Lifecycle, RejectedInstallsChangeNothing) {
   EXPECT_EQ(live, 1u);
 }
 
+TEST_F(Lifecycle, ThousandInstallRemoveCyclesOfMixedSizesNeverFragment) {
+  // Each slot owns a fixed region, so memory never fragments: any mix that fits a region installs.
+  FakeProgram p = LoopProgram();
+  uint32_t live[kMaxContainers] = {};
+  for (int cycle = 0; cycle < 1000; ++cycle) {
+    const size_t slot = static_cast<size_t>(cycle * 7) % kMaxContainers;
+    if (live[slot] != 0) {
+      ASSERT_TRUE(engine_.Remove(live[slot]).ok());
+      live[slot] = 0;
+    }
+    Quotas q = DefaultQuotas();
+    q.memory_limit = 512u + static_cast<uint32_t>((cycle * 2654435761u) % 7000u);
+    image::ContainerMetadata m = Metadata(p, Schedule{}, Permissions{}, q);
+    InstallRequest request;
+    request.metadata = &m;
+    request.code = p.code();
+    auto id = engine_.Install(request);
+    ASSERT_TRUE(id.ok()) << "cycle " << cycle << ": " << id.status().message();
+    live[slot] = *id;
+  }
+}
+
 TEST_F(Lifecycle, TableFullIsReported) {
   FakeProgram p = LoopProgram();
   for (size_t i = 0; i < kMaxContainers; ++i) Install(p);
