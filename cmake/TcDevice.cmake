@@ -10,8 +10,9 @@ function(tc_device_library name)
   target_include_directories(${name} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
   target_compile_options(${name} PRIVATE ${TC_DEVICE_WARNINGS})
   # Device code never throws and never asks for type info, on the host too, so the host build
-  # catches a violation as early as the cross build does.
-  target_compile_options(${name} PUBLIC $<$<COMPILE_LANGUAGE:CXX>:-fno-exceptions -fno-rtti>)
+  # catches a violation as early as the cross build does. PRIVATE: host tools that link a device
+  # library (tinyctl with CLI11, the manifest reader with nlohmann-json) keep their exceptions.
+  target_compile_options(${name} PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-fno-exceptions -fno-rtti>)
   if(ARG_DEPS)
     target_link_libraries(${name} PUBLIC ${ARG_DEPS})
   endif()

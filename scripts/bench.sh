@@ -7,6 +7,10 @@ echo "## Code size, cortex-m4 -Os (make size)"
 cmake --build --preset cortex-m4 --target size-report | grep -v '^\['
 
 echo
+echo "## CBOR and metadata, x86-64 instructions (callgrind, host-release)"
+scripts/bench-cbor.sh build/host-release/bench/cbor_bench
+
+echo
 echo "## WebAssembly runtime (bench/wasm/run_bench.sh, callgrind instruction counts)"
 bench/wasm/run_bench.sh build/host-release
 

@@ -2,6 +2,7 @@
 // key rules (unsigned keys, ascending order, duplicates, extensions, required fields); the field
 // visitors only read values and check their ranges.
 #include <bit>
+#include <iterator>
 
 #include "error_util.h"
 #include "tc/cbor/reader.h"
@@ -51,49 +52,26 @@ class Decoder {
       : r_(in, StrictOptions()), error_(error) {}
 
   Status Metadata(ContainerMetadata* m) {
-    bool has_data_hash = false;
-    TC_RETURN_IF_ERROR(ReadMap(Field::kNone, kTopFields, kTopRequired, [&](uint64_t key, Field f) {
-      switch (key) {
-        case 0: return Format(f);
-        case 1: return Uid(f, &m->uid);
-        case 2: return Uint32(f, 0, UINT32_MAX, "", &m->version);
-        case 3:
-          return Enum(f, kRuntimeKindCount, "runtime must be wasm (0) or ebpf (1)", &m->runtime);
-        case 4: return Entry(&m->entry);
-        case 5: return Quota(&m->quotas);
-        case 6: return ScheduleMap(&m->schedule);
-        case 7: return PermissionsMap(&m->permissions);
-        case 8: m->has_not_after = true; return Uint(f, UINT64_MAX, "", &m->not_after);
-        case 9: return Bytes(f, 1, kMaxKidLength, "signer_kid must be 1..16 bytes", &m->signer_kid);
-        case 10: return Digest(f, &m->code_sha256);
-        case 11: return Uint32(f, 1, UINT32_MAX, "code_size must be at least 1", &m->code_size);
-        case 12: has_data_hash = m->has_data = true; return Digest(f, &m->data_sha256);
-        default: return Uint32(f, 0, UINT32_MAX, "", &m->data_size);
-      }
-    }));
-    if (has_data_hash != (seen_top_ >> 13 & 1)) {
-      const bool missing_size = has_data_hash;
-      return Fail(Problem::kMissingField, missing_size ? Field::kDataSize : Field::kDataSha256,
+    TC_RETURN_IF_ERROR(ReadMap(Field::kNone, kTopFields, std::size(kTopFields), kTopRequired,
+                               &Decoder::VisitTop, m));
+    const bool has_size = (seen_top_ >> 13 & 1) != 0;
+    if (m->has_data != has_size) {
+      return Fail(Problem::kMissingField, has_size ? Field::kDataSha256 : Field::kDataSize,
                   "data_sha256 and data_size go together", 0);
     }
     return End();
   }
 
   Status Update(ConfigUpdate* u) {
-    TC_RETURN_IF_ERROR(
-        ReadMap(Field::kNone, kUpdateFields, kUpdateRequired, [&](uint64_t key, Field f) {
-          switch (key) {
-            case 0: return Format(f);
-            case 1: return Uid(f, &u->uid);
-            case 2: return Uint(f, UINT64_MAX, "", &u->sequence);
-            case 3: u->has_schedule = true; return ScheduleMap(&u->schedule);
-            default: u->has_permissions = true; return PermissionsMap(&u->permissions);
-          }
-        }));
+    TC_RETURN_IF_ERROR(ReadMap(Field::kNone, kUpdateFields, std::size(kUpdateFields),
+                               kUpdateRequired, &Decoder::VisitUpdate, u));
     return End();
   }
 
  private:
+  // Reads one field's value for `key` into the object behind `out`.
+  using Visit = Status (Decoder::*)(uint64_t key, Field field, void* out);
+
   Status Fail(Problem problem, Field field, const char* message, size_t position,
               ErrorCode code = ErrorCode::kOk) {
     return Refuse(error_, problem, field, message, static_cast<uint32_t>(position), index_, code);
@@ -107,9 +85,8 @@ class Decoder {
     return Fail(Problem::kCbor, field, status.message(), status.position(), status.code());
   }
 
-  template <size_t kKeys, typename Visit>
-  Status ReadMap(Field map_field, const Field (&fields)[kKeys], uint32_t required, Visit visit) {
-    static_assert(kKeys < 32, "seen keys are a 32-bit mask");
+  Status ReadMap(Field map_field, const Field* fields, size_t keys, uint32_t required, Visit visit,
+                 void* out) {
     const size_t map_pos = r_.position();
     Result<uint64_t> count = r_.ReadMapHeader();
     if (!count.ok()) return FromReader(count.status(), map_field, "expected a map");
@@ -119,7 +96,7 @@ class Decoder {
       const size_t key_pos = r_.position();
       Result<uint64_t> key = r_.ReadUint();
       if (!key.ok()) return FromReader(key.status(), map_field, "map keys are unsigned integers");
-      const bool known = *key < kKeys;
+      const bool known = *key < keys;
       if ((known && (seen >> *key & 1)) || (i > 0 && *key == previous)) {
         return Fail(Problem::kDuplicateKey, known ? fields[*key] : map_field, "key appears twice",
                     key_pos);
@@ -142,7 +119,7 @@ class Decoder {
                     key_pos);
       }
       seen |= uint32_t{1} << *key;
-      TC_RETURN_IF_ERROR(visit(*key, fields[*key]));
+      TC_RETURN_IF_ERROR((this->*visit)(*key, fields[*key], out));
     }
     if (map_field == Field::kNone) seen_top_ = seen;
     const uint32_t missing = required & ~seen;
@@ -153,59 +130,55 @@ class Decoder {
     return Status::Ok();
   }
 
-  Status Uint(Field f, uint64_t max, const char* range_message, uint64_t* out) {
+  // An unsigned integer in min..max; `range_message` explains a value outside it.
+  Status Number(Field f, uint64_t min, uint64_t max, const char* range_message, uint64_t* out) {
     const size_t pos = r_.position();
     Result<uint64_t> v = r_.ReadUint();
     if (!v.ok()) return FromReader(v.status(), f, "expected an unsigned integer");
-    if (*v > max) return Fail(Problem::kOutOfRange, f, range_message, pos);
+    if (*v < min || *v > max) return Fail(Problem::kOutOfRange, f, range_message, pos);
     *out = *v;
     return Status::Ok();
   }
 
-  template <typename T>
-  Status Uint32(Field f, uint64_t min, uint64_t max, const char* range_message, T* out) {
-    const size_t pos = r_.position();
+  Status U32(Field f, uint32_t* out) {
     uint64_t v = 0;
-    TC_RETURN_IF_ERROR(Uint(f, UINT64_MAX, range_message, &v));
-    if (v < min || v > max) {
-      return Fail(Problem::kOutOfRange, f, *range_message ? range_message : "value too large", pos);
-    }
-    *out = static_cast<T>(v);
+    TC_RETURN_IF_ERROR(Number(f, 0, UINT32_MAX, "value above 4294967295", &v));
+    *out = static_cast<uint32_t>(v);
     return Status::Ok();
   }
 
-  template <typename E>
-  Status Enum(Field f, uint8_t count, const char* range_message, E* out) {
-    uint8_t v = 0;
-    TC_RETURN_IF_ERROR(Uint32(f, 0, count - 1u, range_message, &v));
-    *out = static_cast<E>(v);
+  Status U8(Field f, uint64_t min, uint64_t max, const char* range_message, uint8_t* out) {
+    uint64_t v = 0;
+    TC_RETURN_IF_ERROR(Number(f, min, max, range_message, &v));
+    *out = static_cast<uint8_t>(v);
     return Status::Ok();
   }
 
   Status Format(Field f) {
     const size_t pos = r_.position();
     uint64_t version = 0;
-    TC_RETURN_IF_ERROR(Uint(f, UINT64_MAX, "", &version));
+    TC_RETURN_IF_ERROR(Number(f, 0, UINT64_MAX, "", &version));
     if (version != kMetadataFormatVersion) {
       return Fail(Problem::kUnsupportedVersion, f, "only format version 1 is supported", pos);
     }
     return Status::Ok();
   }
 
-  template <size_t N>
-  Status Text(Field f, size_t min, const char* length_message, FixedText<N>* out) {
+  // A text string of min..capacity bytes copied into `out`.
+  Status Text(Field f, size_t min, const char* length_message, FixedString<char, 32>* out32,
+              FixedString<char, 31>* out31) {
     const size_t pos = r_.position();
     Result<std::string_view> text = r_.ReadText();
     if (!text.ok()) return FromReader(text.status(), f, "expected a text string");
-    if (text->size() < min || !out->Assign(*text).ok()) {
-      return Fail(Problem::kOutOfRange, f, length_message, pos);
-    }
+    const std::span<const char> chars(text->data(), text->size());
+    const bool fits = out32 != nullptr ? out32->Assign(chars).ok() : out31->Assign(chars).ok();
+    if (text->size() < min || !fits) return Fail(Problem::kOutOfRange, f, length_message, pos);
     return Status::Ok();
   }
 
   Status Uid(Field f, image::Uid* out) {
     const size_t pos = r_.position();
-    TC_RETURN_IF_ERROR(Text(f, 1, "uid must be 1..32 bytes", out));
+    TC_RETURN_IF_ERROR(Text(f, 1, "uid must be 1..32 bytes", out, nullptr));
     if (!IsValidUid(out->view())) {
       return Fail(Problem::kInvalidValue, f,
                   "uid characters must be [A-Za-z0-9._-], first alphanumeric", pos);
@@ -213,77 +186,151 @@ class Decoder {
     return Status::Ok();
   }
 
-  template <size_t N>
-  Status Bytes(Field f, size_t min, size_t max, const char* length_message, FixedBytes<N>* out) {
+  // A byte string of min..max bytes; copied into `out` (capacity >= max).
+  Status Bytes(Field f, size_t min, size_t max, const char* length_message, uint8_t* out,
+               size_t* size) {
     const size_t pos = r_.position();
     Result<std::span<const uint8_t>> bytes = r_.ReadBytes();
     if (!bytes.ok()) return FromReader(bytes.status(), f, "expected a byte string");
-    if (bytes->size() < min || bytes->size() > max || !out->Assign(*bytes).ok()) {
+    if (bytes->size() < min || bytes->size() > max) {
       return Fail(Problem::kOutOfRange, f, length_message, pos);
     }
+    for (size_t i = 0; i < bytes->size(); ++i) out[i] = (*bytes)[i];
+    *size = bytes->size();
     return Status::Ok();
   }
 
   Status Digest(Field f, Sha256Digest* out) {
-    FixedBytes<kSha256Size> bytes;
-    TC_RETURN_IF_ERROR(Bytes(f, kSha256Size, kSha256Size, "a SHA-256 digest is 32 bytes", &bytes));
-    for (size_t i = 0; i < kSha256Size; ++i) (*out)[i] = bytes.data()[i];
-    return Status::Ok();
+    size_t size = 0;
+    return Bytes(f, kSha256Size, kSha256Size, "a SHA-256 digest is 32 bytes", out->data(), &size);
   }
 
-  Status Entry(EntryPoints* e) {
-    EntryName* names[] = {&e->init, &e->loop, &e->stop, &e->start};
-    return ReadMap(Field::kEntry, kEntryFields, 0, [&](uint64_t key, Field f) {
-      return Text(f, 1, "entry names are 1..31 bytes", names[key]);
-    });
-  }
-
-  Status Quota(Quotas* q) {
-    return ReadMap(Field::kQuotas, kQuotaFields, AllOf(4), [&](uint64_t key, Field f) {
-      switch (key) {
-        case 0:
-          return Uint32(f, 1, UINT32_MAX, "memory_limit must be 1..4294967295", &q->memory_limit);
-        case 1:
-          return Uint32(f, 1, UINT32_MAX, "stack_bytes must be 1..4294967295", &q->stack_bytes);
-        case 2: return Uint32(f, 0, UINT32_MAX, "", &q->kv_bytes);
-        default: return Uint32(f, 0, 255, "max_handles must be 0..255", &q->max_handles);
+  Status VisitTop(uint64_t key, Field f, void* out) {
+    auto* m = static_cast<ContainerMetadata*>(out);
+    switch (key) {
+      case 0: return Format(f);
+      case 1: return Uid(f, &m->uid);
+      case 2: return U32(f, &m->version);
+      case 3:
+        return U8(f, 0, kRuntimeKindCount - 1, "runtime must be wasm (0) or ebpf (1)",
+                  reinterpret_cast<uint8_t*>(&m->runtime));
+      case 4:
+        return ReadMap(Field::kEntry, kEntryFields, std::size(kEntryFields), 0,
+                       &Decoder::VisitEntry, &m->entry);
+      case 5:
+        return ReadMap(Field::kQuotas, kQuotaFields, std::size(kQuotaFields), AllOf(4),
+                       &Decoder::VisitQuota, &m->quotas);
+      case 6: return ScheduleMap(&m->schedule);
+      case 7: return PermissionsMap(&m->permissions);
+      case 8: m->has_not_after = true; return Number(f, 0, UINT64_MAX, "", &m->not_after);
+      case 9: {
+        uint8_t kid[kMaxKidLength];
+        size_t size = 0;
+        TC_RETURN_IF_ERROR(
+            Bytes(f, 1, kMaxKidLength, "signer_kid must be 1..16 bytes", kid, &size));
+        return m->signer_kid.Assign({kid, size});
       }
-    });
+      case 10: return Digest(f, &m->code_sha256);
+      case 11: {
+        uint64_t v = 0;
+        TC_RETURN_IF_ERROR(Number(f, 1, UINT32_MAX, "code_size must be 1..4294967295", &v));
+        m->code_size = static_cast<uint32_t>(v);
+        return Status::Ok();
+      }
+      case 12: m->has_data = true; return Digest(f, &m->data_sha256);
+      default: return U32(f, &m->data_size);
+    }
+  }
+
+  Status VisitUpdate(uint64_t key, Field f, void* out) {
+    auto* u = static_cast<ConfigUpdate*>(out);
+    switch (key) {
+      case 0: return Format(f);
+      case 1: return Uid(f, &u->uid);
+      case 2: return Number(f, 0, UINT64_MAX, "", &u->sequence);
+      case 3: u->has_schedule = true; return ScheduleMap(&u->schedule);
+      default: u->has_permissions = true; return PermissionsMap(&u->permissions);
+    }
+  }
+
+  Status VisitEntry(uint64_t key, Field f, void* out) {
+    auto* e = static_cast<EntryPoints*>(out);
+    EntryName* names[] = {&e->init, &e->loop, &e->stop, &e->start};
+    return Text(f, 1, "entry names are 1..31 bytes", nullptr, names[key]);
+  }
+
+  Status VisitQuota(uint64_t key, Field f, void* out) {
+    auto* q = static_cast<Quotas*>(out);
+    uint64_t v = 0;
+    switch (key) {
+      case 0:
+        TC_RETURN_IF_ERROR(Number(f, 1, UINT32_MAX, "memory_limit must be 1..4294967295", &v));
+        q->memory_limit = static_cast<uint32_t>(v);
+        return Status::Ok();
+      case 1:
+        TC_RETURN_IF_ERROR(Number(f, 1, UINT32_MAX, "stack_bytes must be 1..4294967295", &v));
+        q->stack_bytes = static_cast<uint32_t>(v);
+        return Status::Ok();
+      case 2: return U32(f, &q->kv_bytes);
+      default: return U8(f, 0, 255, "max_handles must be 0..255", &q->max_handles);
+    }
+  }
+
+  Status VisitSchedule(uint64_t key, Field f, void* out) {
+    auto* s = static_cast<Schedule*>(out);
+    switch (key) {
+      case 0: return U8(f, 0, kMaxPriority, "priority must be 0..31", &s->priority);
+      case 1: return U32(f, &s->period_us);
+      case 2: return U32(f, &s->budget_us);
+      case 3: return U32(f, &s->deadline_us);
+      case 4: return U32(f, &s->slice_us);
+      case 5:
+        return U8(f, 0, kOverrunPolicyCount - 1,
+                  "on_overrun must be throttle (0), stop (1) or restart (2)",
+                  reinterpret_cast<uint8_t*>(&s->on_overrun));
+      default: return U8(f, 0, 255, "max_restarts must be 0..255", &s->max_restarts);
+    }
   }
 
   Status ScheduleMap(Schedule* s) {
     const size_t pos = r_.position();
-    TC_RETURN_IF_ERROR(
-        ReadMap(Field::kSchedule, kScheduleFields, AllOf(7), [&](uint64_t key, Field f) {
-          switch (key) {
-            case 0: return Uint32(f, 0, kMaxPriority, "priority must be 0..31", &s->priority);
-            case 1: return Uint32(f, 0, UINT32_MAX, "", &s->period_us);
-            case 2: return Uint32(f, 0, UINT32_MAX, "", &s->budget_us);
-            case 3: return Uint32(f, 0, UINT32_MAX, "", &s->deadline_us);
-            case 4: return Uint32(f, 0, UINT32_MAX, "", &s->slice_us);
-            case 5:
-              return Enum(f, kOverrunPolicyCount,
-                          "on_overrun must be throttle (0), stop (1) or restart (2)",
-                          &s->on_overrun);
-            default: return Uint32(f, 0, 255, "max_restarts must be 0..255", &s->max_restarts);
-          }
-        }));
+    TC_RETURN_IF_ERROR(ReadMap(Field::kSchedule, kScheduleFields, std::size(kScheduleFields),
+                               AllOf(7), &Decoder::VisitSchedule, s));
     return WithPosition(ValidateSchedule(*s, error_), pos);
+  }
+
+  Status VisitPermissions(uint64_t key, Field f, void* out) {
+    auto* p = static_cast<Permissions*>(out);
+    switch (key) {
+      case 0: {
+        uint64_t v = 0;
+        TC_RETURN_IF_ERROR(Number(f, 0, kAllServices, "unknown service bit", &v));
+        p->services = static_cast<ServiceMask>(v);
+        return Status::Ok();
+      }
+      case 1: return Endpoints(&p->endpoints);
+      default:
+        return U8(f, 0, kViolationPolicyCount - 1, "on_violation must be deny (0) or stop (1)",
+                  reinterpret_cast<uint8_t*>(&p->on_violation));
+    }
   }
 
   Status PermissionsMap(Permissions* p) {
     const size_t pos = r_.position();
-    TC_RETURN_IF_ERROR(
-        ReadMap(Field::kPermissions, kPermissionFields, AllOf(3), [&](uint64_t key, Field f) {
-          switch (key) {
-            case 0: return Uint32(f, 0, kAllServices, "unknown service bit", &p->services);
-            case 1: return Endpoints(&p->endpoints);
-            default:
-              return Enum(f, kViolationPolicyCount, "on_violation must be deny (0) or stop (1)",
-                          &p->on_violation);
-          }
-        }));
+    TC_RETURN_IF_ERROR(ReadMap(Field::kPermissions, kPermissionFields, std::size(kPermissionFields),
+                               AllOf(3), &Decoder::VisitPermissions, p));
     return WithPosition(ValidatePermissions(*p, error_), pos);
+  }
+
+  Status VisitEndpoint(uint64_t key, Field f, void* out) {
+    auto* e = static_cast<Endpoint*>(out);
+    switch (key) {
+      case 0: return U8(f, 0, 255, "endpoint id must be 0..255", &e->id);
+      case 1: return Peer(f, &e->peer);
+      default:
+        return U8(f, 0, kDirectionCount - 1, "direction must be in (0), out (1) or both (2)",
+                  reinterpret_cast<uint8_t*>(&e->direction));
+    }
   }
 
   Status Endpoints(FixedVector<Endpoint, kMaxEndpoints>* endpoints) {
@@ -296,16 +343,8 @@ class Decoder {
     for (uint64_t i = 0; i < *count; ++i) {
       index_ = static_cast<uint8_t>(i);
       Endpoint e;
-      TC_RETURN_IF_ERROR(
-          ReadMap(Field::kEndpoint, kEndpointFields, AllOf(3), [&](uint64_t key, Field f) {
-            switch (key) {
-              case 0: return Uint32(f, 0, 255, "endpoint id must be 0..255", &e.id);
-              case 1: return Peer(f, &e.peer);
-              default:
-                return Enum(f, kDirectionCount, "direction must be in (0), out (1) or both (2)",
-                            &e.direction);
-            }
-          }));
+      TC_RETURN_IF_ERROR(ReadMap(Field::kEndpoint, kEndpointFields, std::size(kEndpointFields),
+                                 AllOf(3), &Decoder::VisitEndpoint, &e));
       TC_RETURN_IF_ERROR(endpoints->push_back(e));
     }
     index_ = MetadataError::kNoIndex;
@@ -317,10 +356,8 @@ class Decoder {
     Result<uint64_t> count = r_.ReadArrayHeader();
     if (!count.ok()) return FromReader(count.status(), f, "expected a peer array [kind, ...]");
     if (*count == 0) return Fail(Problem::kInvalidValue, f, "empty peer array", pos);
-    uint8_t kind = 0;
-    TC_RETURN_IF_ERROR(
-        Uint32(f, 0, 2, "peer kind must be local (0), container (1), remote (2)", &kind));
-    peer->kind = static_cast<PeerKind>(kind);
+    TC_RETURN_IF_ERROR(U8(f, 0, 2, "peer kind must be local (0), container (1) or remote (2)",
+                          reinterpret_cast<uint8_t*>(&peer->kind)));
     if (peer->kind == PeerKind::kRemote) {
       return Fail(Problem::kReserved, f, "remote peers are reserved for a later format version",
                   pos);
@@ -330,12 +367,12 @@ class Decoder {
                   "a peer is [0, device_class, address] or [1, uid, endpoint]", pos);
     }
     if (peer->kind == PeerKind::kLocal) {
-      TC_RETURN_IF_ERROR(
-          Enum(f, kDeviceClassCount, "unknown local device class", &peer->device_class));
-      return Uint32(f, 0, UINT32_MAX, "", &peer->address);
+      TC_RETURN_IF_ERROR(U8(f, 0, kDeviceClassCount - 1, "unknown local device class",
+                            reinterpret_cast<uint8_t*>(&peer->device_class)));
+      return U32(f, &peer->address);
     }
     TC_RETURN_IF_ERROR(Uid(f, &peer->container_uid));
-    return Uint32(f, 0, 255, "peer endpoint id must be 0..255", &peer->container_endpoint);
+    return U8(f, 0, 255, "peer endpoint id must be 0..255", &peer->container_endpoint);
   }
 
   // Cross-field rules found after a whole map was read point at the map's first byte.
@@ -347,9 +384,10 @@ class Decoder {
 
   Status End() {
     Status end = r_.ExpectEnd();
-    if (!end.ok())
+    if (!end.ok()) {
       return Fail(Problem::kTrailingBytes, Field::kNone, "bytes after the top-level map",
                   end.position());
+    }
     return Status::Ok();
   }
 

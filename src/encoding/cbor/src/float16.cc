@@ -71,7 +71,33 @@ bool DoubleToNarrowExact(double value, int mant_bits, int exp_bits, uint64_t* na
   return true;
 }
 
+// Whether the pattern `bits` (mant_bits mantissa, exp_bits exponent) narrows exactly to the format
+// with to_mant mantissa and to_exp exponent bits.
+template <typename U>
+bool NarrowsExactly(U bits, int mant_bits, int exp_bits, int to_mant, int to_exp) {
+  const U mant = bits & ((U{1} << mant_bits) - 1);
+  const int raw_exp = static_cast<int>((bits >> mant_bits) & ((U{1} << exp_bits) - 1));
+  const int bias = (1 << (exp_bits - 1)) - 1;
+  const int to_bias = (1 << (to_exp - 1)) - 1;
+  const int drop = mant_bits - to_mant;
+  const U dropped_mask = (U{1} << drop) - 1;
+  if (raw_exp == (1 << exp_bits) - 1) return (mant & dropped_mask) == 0;  // infinity / NaN
+  if (raw_exp == 0) return mant == 0;  // zero; wider subnormals are below the narrower range
+  const int e = raw_exp - bias;
+  if (e > to_bias) return false;
+  if (e >= 1 - to_bias) return (mant & dropped_mask) == 0;
+  const int shift = drop + (1 - to_bias) - e;  // becomes a narrower subnormal
+  if (shift > mant_bits) return false;
+  return ((mant | U{1} << mant_bits) & ((U{1} << shift) - 1)) == 0;
+}
+
 }  // namespace
+
+bool FloatHasShorterForm(uint8_t additional, uint64_t bits) {
+  if (additional == 26) return NarrowsExactly<uint32_t>(static_cast<uint32_t>(bits), 23, 8, 10, 5);
+  if (additional == 27) return NarrowsExactly<uint64_t>(bits, 52, 11, 23, 8);
+  return false;
+}
 
 double HalfToDouble(uint16_t bits) { return NarrowToDouble(bits, 10, 5); }
 

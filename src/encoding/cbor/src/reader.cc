@@ -13,20 +13,6 @@ Status Error(ErrorCode code, const char* message, size_t pos) {
   return Status(code, message, static_cast<uint32_t>(pos));
 }
 
-// Whether the float with raw bits `head.argument` would fit a narrower CBOR float unchanged.
-bool FloatHasShorterForm(const Head& head) {
-  uint16_t half = 0;
-  uint32_t single = 0;
-  if (head.additional == kFloat32) {
-    return DoubleToHalfExact(SingleToDouble(static_cast<uint32_t>(head.argument)), &half);
-  }
-  if (head.additional == kFloat64) {
-    const double value = std::bit_cast<double>(head.argument);
-    return DoubleToSingleExact(value, &single);
-  }
-  return false;
-}
-
 }  // namespace
 
 Reader::Reader(std::span<const uint8_t> data, ReaderOptions options)
@@ -34,7 +20,7 @@ Reader::Reader(std::span<const uint8_t> data, ReaderOptions options)
   if (options_.max_depth > kMaxDepthLimit) options_.max_depth = kMaxDepthLimit;
 }
 
-Result<Head> Reader::DecodeHeadAt(size_t pos) const {
+Status Reader::DecodeHeadAt(size_t pos, Head* out) const {
   if (pos >= data_.size()) return Error(ErrorCode::kTruncated, "input ended before an item", pos);
   Head head;
   const uint8_t initial = data_[pos];
@@ -65,7 +51,7 @@ Result<Head> Reader::DecodeHeadAt(size_t pos) const {
     if (head.additional == 24 && head.argument < 32) {
       return Error(ErrorCode::kMalformed, "simple value below 32 in two-byte form", pos);
     }
-    if (options_.deterministic && FloatHasShorterForm(head)) {
+    if (options_.deterministic && FloatHasShorterForm(head.additional, head.argument)) {
       return Error(ErrorCode::kMalformed, "float not in its shortest form", pos);
     }
   } else if (options_.deterministic && head.additional >= 24 &&
@@ -98,7 +84,8 @@ Result<Head> Reader::DecodeHeadAt(size_t pos) const {
       break;
     default: break;
   }
-  return head;
+  *out = head;
+  return Status::Ok();
 }
 
 Status Reader::Consume(const Head& head) {
@@ -130,22 +117,35 @@ Status Reader::Consume(const Head& head) {
   return Status::Ok();
 }
 
-Result<Head> Reader::PeekHead() const { return DecodeHeadAt(pos_); }
-
-Result<Head> Reader::ExpectMajor(MajorType major, const char* message) const {
-  TC_ASSIGN_OR_RETURN(Head head, DecodeHeadAt(pos_));
-  if (head.major != major) return Error(ErrorCode::kInvalid, message, pos_);
+Result<Head> Reader::PeekHead() const {
+  Head head;
+  TC_RETURN_IF_ERROR(DecodeHeadAt(pos_, &head));
   return head;
 }
 
-Result<uint64_t> Reader::ReadUint() {
-  TC_ASSIGN_OR_RETURN(Head head, ExpectMajor(MajorType::kUnsigned, "expected an unsigned integer"));
-  TC_RETURN_IF_ERROR(Consume(head));
+Status Reader::Take(MajorType major, uint8_t min_additional, uint8_t max_additional,
+                    const char* message, Head* head) {
+  TC_RETURN_IF_ERROR(DecodeHeadAt(pos_, head));
+  if (head->major != major || head->additional < min_additional ||
+      head->additional > max_additional) {
+    return Error(ErrorCode::kInvalid, message, pos_);
+  }
+  return Consume(*head);
+}
+
+Result<uint64_t> Reader::TakeArgument(MajorType major, const char* message) {
+  Head head;
+  TC_RETURN_IF_ERROR(Take(major, 0, 27, message, &head));
   return head.argument;
 }
 
+Result<uint64_t> Reader::ReadUint() {
+  return TakeArgument(MajorType::kUnsigned, "expected an unsigned integer");
+}
+
 Result<int64_t> Reader::ReadInt() {
-  TC_ASSIGN_OR_RETURN(Head head, DecodeHeadAt(pos_));
+  Head head;
+  TC_RETURN_IF_ERROR(DecodeHeadAt(pos_, &head));
   if (head.major != MajorType::kUnsigned && head.major != MajorType::kNegative) {
     return Error(ErrorCode::kInvalid, "expected an integer", pos_);
   }
@@ -158,80 +158,54 @@ Result<int64_t> Reader::ReadInt() {
 }
 
 Result<std::span<const uint8_t>> Reader::ReadBytes() {
-  TC_ASSIGN_OR_RETURN(Head head, ExpectMajor(MajorType::kBytes, "expected a byte string"));
-  const size_t start = pos_ + head.size;
-  TC_RETURN_IF_ERROR(Consume(head));
-  return data_.subspan(start, static_cast<size_t>(head.argument));
+  const size_t start = pos_;
+  Head head;
+  TC_RETURN_IF_ERROR(Take(MajorType::kBytes, 0, 27, "expected a byte string", &head));
+  return data_.subspan(start + head.size, static_cast<size_t>(head.argument));
 }
 
 Result<std::string_view> Reader::ReadText() {
-  TC_ASSIGN_OR_RETURN(Head head, ExpectMajor(MajorType::kText, "expected a text string"));
-  const size_t start = pos_ + head.size;
-  TC_RETURN_IF_ERROR(Consume(head));
-  return std::string_view(reinterpret_cast<const char*>(data_.data() + start),
+  const size_t start = pos_;
+  Head head;
+  TC_RETURN_IF_ERROR(Take(MajorType::kText, 0, 27, "expected a text string", &head));
+  return std::string_view(reinterpret_cast<const char*>(data_.data() + start + head.size),
                           static_cast<size_t>(head.argument));
 }
 
 Result<uint64_t> Reader::ReadArrayHeader() {
-  TC_ASSIGN_OR_RETURN(Head head, ExpectMajor(MajorType::kArray, "expected an array"));
-  TC_RETURN_IF_ERROR(Consume(head));
-  return head.argument;
+  return TakeArgument(MajorType::kArray, "expected an array");
 }
 
-Result<uint64_t> Reader::ReadMapHeader() {
-  TC_ASSIGN_OR_RETURN(Head head, ExpectMajor(MajorType::kMap, "expected a map"));
-  TC_RETURN_IF_ERROR(Consume(head));
-  return head.argument;
-}
+Result<uint64_t> Reader::ReadMapHeader() { return TakeArgument(MajorType::kMap, "expected a map"); }
 
-Result<uint64_t> Reader::ReadTag() {
-  TC_ASSIGN_OR_RETURN(Head head, ExpectMajor(MajorType::kTag, "expected a tag"));
-  TC_RETURN_IF_ERROR(Consume(head));
-  return head.argument;
-}
+Result<uint64_t> Reader::ReadTag() { return TakeArgument(MajorType::kTag, "expected a tag"); }
 
 Result<bool> Reader::ReadBool() {
-  TC_ASSIGN_OR_RETURN(Head head, DecodeHeadAt(pos_));
-  if (head.major != MajorType::kSimple ||
-      (head.additional != kSimpleFalse && head.additional != kSimpleTrue)) {
-    return Error(ErrorCode::kInvalid, "expected a boolean", pos_);
-  }
-  TC_RETURN_IF_ERROR(Consume(head));
+  Head head;
+  TC_RETURN_IF_ERROR(
+      Take(MajorType::kSimple, kSimpleFalse, kSimpleTrue, "expected a boolean", &head));
   return head.additional == kSimpleTrue;
 }
 
 Status Reader::ReadNull() {
-  TC_ASSIGN_OR_RETURN(Head head, DecodeHeadAt(pos_));
-  if (head.major != MajorType::kSimple || head.additional != kSimpleNull) {
-    return Error(ErrorCode::kInvalid, "expected null", pos_);
-  }
-  return Consume(head);
+  Head head;
+  return Take(MajorType::kSimple, kSimpleNull, kSimpleNull, "expected null", &head);
 }
 
 Status Reader::ReadUndefined() {
-  TC_ASSIGN_OR_RETURN(Head head, DecodeHeadAt(pos_));
-  if (head.major != MajorType::kSimple || head.additional != kSimpleUndefined) {
-    return Error(ErrorCode::kInvalid, "expected undefined", pos_);
-  }
-  return Consume(head);
+  Head head;
+  return Take(MajorType::kSimple, kSimpleUndefined, kSimpleUndefined, "expected undefined", &head);
 }
 
 Result<uint8_t> Reader::ReadSimple() {
-  TC_ASSIGN_OR_RETURN(Head head, DecodeHeadAt(pos_));
-  if (head.major != MajorType::kSimple || head.additional > 24) {
-    return Error(ErrorCode::kInvalid, "expected a simple value", pos_);
-  }
-  TC_RETURN_IF_ERROR(Consume(head));
+  Head head;
+  TC_RETURN_IF_ERROR(Take(MajorType::kSimple, 0, 24, "expected a simple value", &head));
   return static_cast<uint8_t>(head.argument);
 }
 
 Result<double> Reader::ReadFloat() {
-  TC_ASSIGN_OR_RETURN(Head head, DecodeHeadAt(pos_));
-  if (head.major != MajorType::kSimple || head.additional < kFloat16 ||
-      head.additional > kFloat64) {
-    return Error(ErrorCode::kInvalid, "expected a float", pos_);
-  }
-  TC_RETURN_IF_ERROR(Consume(head));
+  Head head;
+  TC_RETURN_IF_ERROR(Take(MajorType::kSimple, kFloat16, kFloat64, "expected a float", &head));
   if (head.additional == kFloat16) return HalfToDouble(static_cast<uint16_t>(head.argument));
   if (head.additional == kFloat32) return SingleToDouble(static_cast<uint32_t>(head.argument));
   return std::bit_cast<double>(head.argument);
@@ -245,15 +219,16 @@ Status Reader::SkipItem() {
   const size_t start_left = depth_ > 0 ? left_[depth_ - 1] : 0;
   bool pending_tag = false;
   do {
-    Result<Head> head = DecodeHeadAt(pos_);
-    Status status = head.ok() ? Consume(*head) : head.status();
+    Head head;
+    Status status = DecodeHeadAt(pos_, &head);
+    if (status.ok()) status = Consume(head);
     if (!status.ok()) {
       pos_ = start_pos;
       depth_ = start_depth;
       if (start_depth > 0) left_[start_depth - 1] = start_left;
       return status;
     }
-    pending_tag = head->major == MajorType::kTag;
+    pending_tag = head.major == MajorType::kTag;
   } while (depth_ > start_depth || pending_tag);
   return Status::Ok();
 }

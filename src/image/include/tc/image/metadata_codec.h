@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string_view>
 
 #include "tc/base/status.h"
 #include "tc/cbor/writer.h"

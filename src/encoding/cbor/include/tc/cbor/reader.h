@@ -87,10 +87,13 @@ class Reader {
   Status ExpectEnd() const;
 
  private:
-  Result<Head> DecodeHeadAt(size_t pos) const;
+  Status DecodeHeadAt(size_t pos, Head* head) const;
   // Consumes the already validated head `head` (and a string's payload), updating the counters.
   Status Consume(const Head& head);
-  Result<Head> ExpectMajor(MajorType major, const char* message) const;
+  // Decodes the next head, checks its major type and additional-information range, consumes it.
+  Status Take(MajorType major, uint8_t min_additional, uint8_t max_additional, const char* message,
+              Head* head);
+  Result<uint64_t> TakeArgument(MajorType major, const char* message);
 
   std::span<const uint8_t> data_;
   ReaderOptions options_;
