@@ -189,10 +189,12 @@ int Run(const RunOptions& o) {
     RunExit exit = thread.Run();
     if (exit != RunExit::kFinished) {
       if (exit == RunExit::kTrapped) {
-        return Fail(o, std::string(what) + " trapped: " + tc::runtime::ToString(thread.trap_reason()));
+        return Fail(o,
+                    std::string(what) + " trapped: " + tc::runtime::ToString(thread.trap_reason()));
       }
       if (exit == RunExit::kOutOfFuel) {
-        return Fail(o, std::string(what) + " ran out of fuel (--fuel " + std::to_string(fuel) + ")");
+        return Fail(o,
+                    std::string(what) + " ran out of fuel (--fuel " + std::to_string(fuel) + ")");
       }
       return Fail(o, std::string(what) + " stopped: " + tc::runtime::ToString(exit));
     }
@@ -233,7 +235,7 @@ int Run(const RunOptions& o) {
               << "wasm calls:        " << thread.calls() << "\n"
               << "host calls:        " << thread.host_calls() << "\n";
     if ((*instance)->memory != nullptr) {
-      std::cerr << "memory pages:      " << (*instance)->memory->pages << " (" 
+      std::cerr << "memory pages:      " << (*instance)->memory->pages << " ("
                 << (*instance)->memory->accessible << " bytes accessible, quota "
                 << (*instance)->memory->capacity << ")\n";
     }
@@ -250,8 +252,9 @@ void ConfigureRun(CLI::App& command, int& exit_code) {
   command.add_option("ARG", options->args, "Arguments for --invoke (decimal)");
   command.add_option("--fuel", options->fuel, "Stop after this much fuel (out of fuel = failure)")
       ->check(CLI::NonNegativeNumber);
-  command.add_option("--memory-limit", options->memory_limit,
-                     "Linear memory quota in bytes (may be below one 64 KiB page)")
+  command
+      .add_option("--memory-limit", options->memory_limit,
+                  "Linear memory quota in bytes (may be below one 64 KiB page)")
       ->check(CLI::PositiveNumber);
   command.add_flag("--stats", options->stats, "Print execution statistics on stderr");
   command.callback([options, &exit_code] { exit_code = Run(*options); });

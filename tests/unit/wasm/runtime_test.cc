@@ -62,8 +62,8 @@ class RuntimeTest : public ::testing::Test {
     ASSERT_TRUE(ResolveHostImports(*module_, host_table_, functions_, externs_).ok());
     InstanceOptions options;
     options.memory_storage = memory_;
-    auto instance = tc::wasm::Instantiate(*module_, std::span(externs_, 2), instance_arena_,
-                                          options);
+    auto instance =
+        tc::wasm::Instantiate(*module_, std::span(externs_, 2), instance_arena_, options);
     ASSERT_TRUE(instance.ok()) << instance.status().message();
     instance_ = *instance;
   }
@@ -237,8 +237,7 @@ TEST_F(RuntimeTest, HostImportsResolvedByModuleNameAndSignature) {
 TEST_F(RuntimeTest, InstantiationRejectsAQuotaBelowTheInitialPages) {
   ASSERT_TRUE(ResolveHostImports(*module_, host_table_, functions_, externs_).ok());
   InstanceOptions options;  // no memory storage at all
-  auto instance = tc::wasm::Instantiate(*module_, std::span(externs_, 2), instance_arena_,
-                                        options);
+  auto instance = tc::wasm::Instantiate(*module_, std::span(externs_, 2), instance_arena_, options);
   EXPECT_EQ(instance.status().code(), ErrorCode::kResourceExhausted);
 }
 
@@ -286,21 +285,20 @@ TEST(DecodeTest, ErrorsCarryKindMessageAndOffset) {
   EXPECT_STREQ(r.status().message(), "magic header not detected");
 
   // A function whose body adds an i32 to an i64: invalid at the i32.add (offset 25).
-  const uint8_t type_error[] = {0, 0x61, 0x73, 0x6D, 1, 0, 0, 0,
-                                1, 4, 1, 0x60, 0, 0,          // type () -> ()
-                                3, 2, 1, 0,                   // one function
-                                10, 10, 1, 8, 0,              // code: one body, no locals
-                                0x41, 1, 0x42, 1, 0x6A, 0x1A, 0x0B};
+  const uint8_t type_error[] = {0,    0x61, 0x73, 0x6D, 1,    0,    0,
+                                0,    1,    4,    1,    0x60, 0,    0,  // type () -> ()
+                                3,    2,    1,    0,                    // one function
+                                10,   10,   1,    8,    0,              // code: one body, no locals
+                                0x41, 1,    0x42, 1,    0x6A, 0x1A, 0x0B};
   r = Decode(type_error, arena, Limits{});
   EXPECT_EQ(r.status().code(), ErrorCode::kInvalid) << r.status().message();
   EXPECT_EQ(r.status().position(), 27u);
 }
 
 TEST(DecodeTest, LimitsAreEnforced) {
-  const uint8_t module[] = {0, 0x61, 0x73, 0x6D, 1, 0, 0, 0,
-                            1, 4, 1, 0x60, 0, 0,
-                            3, 2, 1, 0,
-                            10, 8, 1, 6, 1, 3, 0x7F, 0x01, 0x01, 0x0B};  // 3 i32 locals
+  const uint8_t module[] = {
+      0, 0x61, 0x73, 0x6D, 1,  0, 0, 0, 1, 4, 1,    0x60, 0,    0,
+      3, 2,    1,    0,    10, 8, 1, 6, 1, 3, 0x7F, 0x01, 0x01, 0x0B};  // 3 i32 locals
   std::vector<uint8_t> storage(4096);
   Arena arena(storage);
   Limits limits;

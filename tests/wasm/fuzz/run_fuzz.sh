@@ -9,7 +9,7 @@ if ! command -v clang++-14 >/dev/null || [[ ! -e /usr/lib/llvm-14/lib/clang/14.0
   exit 0
 fi
 mkdir -p "$work/corpus" "$work/crashes"
-clang++-14 -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+clang++-14 -std=c++20 -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
   -I"$root/src/base/include" -I"$root/src/runtime/include" -I"$root/src/runtimes/wasm/include" \
   "$root/tests/wasm/fuzz/wasm_fuzz.cc" "$root"/src/runtimes/wasm/src/*.cc \
   "$root"/src/base/src/*.cc "$root"/src/runtime/src/*.cc -o "$work/wasm_fuzz"

@@ -13,6 +13,12 @@ namespace {
 
 constexpr uint8_t kUnknown = 0;  // the polymorphic type of unreachable code
 constexpr uint32_t kNoSite = UINT32_MAX;
+// Marks an operand that is a constant not yet written anywhere (its value is in consts_).
+constexpr uint32_t kConstant = 0x80000000u;
+// Marks an operand that is `local + constant` (i32.add not yet executed; the constant is in
+// consts_): memory accesses take it as base and addend, everything else materialises it.
+constexpr uint32_t kAddend = 0x40000000u;
+constexpr uint32_t kSlotMask = 0x3FFFFFFFu;
 
 constexpr uint8_t I32 = static_cast<uint8_t>(ValType::kI32);
 constexpr uint8_t I64 = static_cast<uint8_t>(ValType::kI64);
@@ -31,8 +37,8 @@ struct BlockType {
 struct Control {
   Kind kind;
   bool unreachable;
-  bool dead;         // entered in unreachable code: nothing inside is emitted
-                     // (validation still treats its start as reachable)
+  bool dead;  // entered in unreachable code: nothing inside is emitted
+              // (validation still treats its start as reachable)
   uint32_t height;
   BlockType type;
   uint32_t patch_head;   // unresolved jumps to the end of this block
@@ -129,12 +135,16 @@ class FunctionCompiler {
   // Whether code at this point is emitted: reachable, inside a block that is itself reachable.
   bool Live() const { return !ctrl_[ctrl_size_ - 1].unreachable && !ctrl_[ctrl_size_ - 1].dead; }
 
-  // --- operand type stack ---
+  // --- operand stack: a type and, for live code, the frame slot holding the value ---
+  // Operand k's own slot is local_count + k; a local.get leaves the local's slot there instead
+  // (no copy) until something needs the value in its own slot.
+  uint32_t Own(uint32_t k) const { return body_.local_count + k; }
   Status Push(uint8_t type) {
     if (vals_size_ >= vals_capacity_) {
       return Status(ErrorCode::kResourceExhausted, "operand stack deeper than the limit",
                     instr_at_);
     }
+    srcs_[vals_size_] = Own(vals_size_);
     vals_[vals_size_++] = type;
     if (vals_size_ > max_height_) max_height_ = vals_size_;
     return Status::Ok();
@@ -146,15 +156,34 @@ class FunctionCompiler {
     }
     return vals_[--vals_size_];
   }
-  Status PopExpect(uint8_t expected) {
+  bool TopIsConstant() const {
+    return vals_size_ > ctrl_[ctrl_size_ - 1].height && Live() &&
+           (srcs_[vals_size_ - 1] & kConstant) != 0;
+  }
+  bool TopIsAddend() const {
+    return vals_size_ > ctrl_[ctrl_size_ - 1].height && Live() &&
+           (srcs_[vals_size_ - 1] & kAddend) != 0;
+  }
+  bool TopIsLocal() const {
+    return vals_size_ > ctrl_[ctrl_size_ - 1].height && Live() &&
+           srcs_[vals_size_ - 1] < body_.local_count;
+  }
+  // Pops an operand of type `expected`; `slot` receives where its value is.
+  Status PopExpect(uint8_t expected, uint32_t* slot = nullptr) {
+    if (slot != nullptr && (TopIsConstant() || TopIsAddend())) {
+      TC_RETURN_IF_ERROR(Materialize(vals_size_ - 1));
+    }
+    const uint32_t before = vals_size_;
     TC_ASSIGN_OR_RETURN(uint8_t actual, Pop());
     if (actual != expected && actual != kUnknown && expected != kUnknown) {
       return Invalid("type mismatch");
     }
+    if (slot != nullptr) *slot = vals_size_ < before ? srcs_[vals_size_] : 0;
     return Status::Ok();
   }
   Status PopTypes(const ValType* types, uint32_t count) {
-    for (uint32_t i = count; i-- > 0;) TC_RETURN_IF_ERROR(PopExpect(static_cast<uint8_t>(types[i])));
+    for (uint32_t i = count; i-- > 0;)
+      TC_RETURN_IF_ERROR(PopExpect(static_cast<uint8_t>(types[i])));
     return Status::Ok();
   }
   Status PushTypes(const ValType* types, uint32_t count) {
@@ -165,6 +194,59 @@ class FunctionCompiler {
     vals_size_ = Top().height;
     Top().unreachable = true;
     FlushFuel();
+  }
+  // Pushes a constant without emitting anything yet.
+  Status PushConstant(uint8_t type, uint64_t value) {
+    TC_RETURN_IF_ERROR(Push(type));
+    if (Live()) {
+      srcs_[vals_size_ - 1] = kConstant;
+      consts_[vals_size_ - 1] = value;
+    }
+    return Status::Ok();
+  }
+  // Writes constant operand k's value to `slot`.
+  Status EmitConstant(uint32_t k, uint32_t slot) {
+    const bool wide = vals_[k] == I64 || vals_[k] == F64;
+    TC_RETURN_IF_ERROR(EmitOp(wide ? op::kI64Const : op::kI32Const));
+    TC_RETURN_IF_ERROR(Emit(slot));
+    TC_RETURN_IF_ERROR(Emit(static_cast<uint32_t>(consts_[k])));
+    return wide ? Emit(static_cast<uint32_t>(consts_[k] >> 32)) : Status::Ok();
+  }
+  // Puts operand k into its own slot if it is still a local or a pending constant.
+  Status Materialize(uint32_t k) {
+    if (srcs_[k] == Own(k)) return Status::Ok();
+    if (srcs_[k] & kConstant) {
+      TC_RETURN_IF_ERROR(EmitConstant(k, Own(k)));
+      srcs_[k] = Own(k);
+      return Status::Ok();
+    }
+    if (srcs_[k] & kAddend) {
+      TC_RETURN_IF_ERROR(EmitOp(op::ImmOf(0x6A)));
+      TC_RETURN_IF_ERROR(Emit(Own(k)));
+      TC_RETURN_IF_ERROR(Emit(srcs_[k] & kSlotMask));
+      TC_RETURN_IF_ERROR(Emit(static_cast<uint32_t>(consts_[k])));
+      last_dst_site_ = code_size_ - 3;  // an ordinary add result: loads may still fold it
+      srcs_[k] = Own(k);
+      return Status::Ok();
+    }
+    TC_RETURN_IF_ERROR(EmitOp(op::kCopy));
+    TC_RETURN_IF_ERROR(Emit(Own(k)));
+    TC_RETURN_IF_ERROR(Emit(srcs_[k]));
+    srcs_[k] = Own(k);
+    return Status::Ok();
+  }
+  // Before control flow and calls every operand is in its own slot.
+  Status MaterializeAll() {
+    if (!Live()) return Status::Ok();
+    for (uint32_t k = 0; k < vals_size_; ++k) TC_RETURN_IF_ERROR(Materialize(k));
+    return Status::Ok();
+  }
+  // Before local `index` changes, operands still reading it get their own copy.
+  Status MaterializeReadersOf(uint32_t index) {
+    for (uint32_t k = 0; k < vals_size_; ++k) {
+      if (srcs_[k] == index || srcs_[k] == (kAddend | index)) TC_RETURN_IF_ERROR(Materialize(k));
+    }
+    return Status::Ok();
   }
 
   // --- emission ---
@@ -177,14 +259,45 @@ class FunctionCompiler {
   }
   Status EmitOp(uint32_t opcode) {
     ++fuel_ops_;
+    last_dst_site_ = kNoSite;
+    last_op_start_ = code_size_;
     return Emit(opcode);
+  }
+  // If the i32 condition in `cond` was just computed by a compare into its own slot (at
+  // position `k`), removes that compare and returns its opcode for fusing into a branch.
+  uint32_t TakeCompare(uint32_t cond, uint32_t k) {
+    if (last_dst_site_ == kNoSite || last_dst_site_ != last_op_start_ + 1 ||
+        code_[last_dst_site_] != cond || cond != Own(k)) {
+      return UINT32_MAX;
+    }
+    const uint32_t index = op::CompareIndex(code_[last_op_start_]);
+    if (index == UINT32_MAX) return UINT32_MAX;
+    fused_a_ = code_[last_op_start_ + 2];
+    fused_b_ = index == 20 ? 0 : code_[last_op_start_ + 3];
+    code_size_ = last_op_start_;
+    last_dst_site_ = kNoSite;
+    return index;
+  }
+  // Emits a fused compare-branch (`base` + index) up to, not including, its target word.
+  Status EmitFusedBranch(uint32_t base, uint32_t index) {
+    TC_RETURN_IF_ERROR(EmitOp(base + index));
+    TC_RETURN_IF_ERROR(Emit(fused_a_));
+    return index == 20 ? Status::Ok() : Emit(fused_b_);
+  }
+  // Emits `opcode dst` for a result pushed onto the stack, remembering where dst is so a
+  // following local.set can retarget it.
+  Status EmitResultOp(uint32_t opcode, uint8_t type) {
+    TC_RETURN_IF_ERROR(Push(type));
+    TC_RETURN_IF_ERROR(EmitOp(opcode));
+    last_dst_site_ = code_size_;
+    return Emit(Own(vals_size_ - 1));
   }
   void FlushFuel() {
     if (fuel_site_ != kNoSite) code_[fuel_site_] = fuel_ops_ + 1;
     fuel_site_ = kNoSite;
   }
   Status EmitFuelSite() {
-    TC_RETURN_IF_ERROR(Emit(op::kFuel));
+    TC_RETURN_IF_ERROR(EmitOp(op::kFuel));
     fuel_site_ = code_size_;
     fuel_ops_ = 0;
     return Emit(1);
@@ -203,13 +316,19 @@ class FunctionCompiler {
   void Resolve(uint32_t head, uint32_t destination) {
     while (head != kNoSite) {
       const uint32_t next = code_[head];
-      code_[head] = static_cast<uint32_t>(static_cast<int32_t>(destination) -
-                                          static_cast<int32_t>(head));
+      code_[head] =
+          static_cast<uint32_t>(static_cast<int32_t>(destination) - static_cast<int32_t>(head));
       head = next;
     }
+    last_dst_site_ = kNoSite;  // a jump target: the previous instruction is not the only way in
+  }
+  // The move of a branch's values into the label's slots: count, from, to.
+  Status EmitMove(const Control& target, uint32_t arity) {
+    TC_RETURN_IF_ERROR(Emit(arity));
+    TC_RETURN_IF_ERROR(Emit(Own(vals_size_ - arity)));
+    return Emit(Own(target.height));
   }
 
-  // Label arity and stack move of a branch to `depth` from the current height.
   Result<Control*> Label(uint32_t depth) {
     if (depth >= ctrl_size_) return Invalid("unknown label");
     return &ctrl_[ctrl_size_ - 1 - depth];
@@ -229,8 +348,11 @@ class FunctionCompiler {
   Status OpBr();
   Status OpBrIf();
   Status OpBrTable();
+  Status OpCall(uint32_t opcode, uint32_t immediate, const FuncType& type, uint32_t index_slot);
+  Status OpLocal(uint8_t opcode);
   Status OpMemArg(uint8_t opcode);
   Status OpPrefixed();
+  Status OpNumeric(uint8_t opcode);
   Status Step(uint8_t opcode);
 
   const ModuleContext& ctx_;
@@ -243,6 +365,7 @@ class FunctionCompiler {
   uint32_t instr_at_ = 0;
 
   uint8_t* vals_ = nullptr;
+  uint32_t* srcs_ = nullptr;
   uint32_t vals_capacity_ = 0;
   uint32_t vals_size_ = 0;
   uint32_t max_height_ = 0;
@@ -254,6 +377,11 @@ class FunctionCompiler {
   uint32_t code_capacity_ = 0;
   uint32_t fuel_site_ = kNoSite;
   uint32_t fuel_ops_ = 0;
+  uint32_t last_dst_site_ = kNoSite;
+  uint32_t last_op_start_ = kNoSite;
+  uint64_t* consts_ = nullptr;
+  uint32_t fused_a_ = 0;
+  uint32_t fused_b_ = 0;
 };
 
 Result<BlockType> FunctionCompiler::ReadBlockType() {
@@ -280,14 +408,16 @@ Status FunctionCompiler::PushControl(Kind kind, const BlockType& type) {
     return Status(ErrorCode::kResourceExhausted, "blocks nested deeper than the limit", instr_at_);
   }
   const bool dead = ctrl_size_ > 0 && !Live();
-  ctrl_[ctrl_size_++] = Control{kind, false,   dead,    vals_size_ - type.param_count,
-                                type, kNoSite, kNoSite, 0};
+  ctrl_[ctrl_size_++] =
+      Control{kind, false, dead, vals_size_ - type.param_count, type, kNoSite, kNoSite, 0};
   return Status::Ok();
 }
 
 Status FunctionCompiler::OpBlock(Kind kind) {
   TC_ASSIGN_OR_RETURN(BlockType type, ReadBlockType());
-  if (kind == Kind::kIf) TC_RETURN_IF_ERROR(PopExpect(I32));
+  uint32_t cond = 0;
+  if (kind == Kind::kIf) TC_RETURN_IF_ERROR(PopExpect(I32, &cond));
+  TC_RETURN_IF_ERROR(MaterializeAll());
   TC_RETURN_IF_ERROR(PopTypes(type.params, type.param_count));
   TC_RETURN_IF_ERROR(PushTypes(type.params, type.param_count));
   const bool live = Live();
@@ -296,10 +426,22 @@ Status FunctionCompiler::OpBlock(Kind kind) {
   if (!live) return Status::Ok();
   if (kind == Kind::kLoop) {
     Top().loop_target = code_size_;
+    last_dst_site_ = kNoSite;
     return EmitFuelSite();
   }
   if (kind == Kind::kIf) {
-    TC_RETURN_IF_ERROR(Emit(op::kBrUnless));
+    // The condition was popped before the parameters: it sits just above them.
+    // An `if` jumps to its else branch when the compare is false: branch on the inverse.
+    const uint32_t fused = TakeCompare(cond, vals_size_);
+    if (fused == 20) {
+      TC_RETURN_IF_ERROR(EmitOp(op::kBrIf));  // (if (eqz x)) skips when x != 0
+      TC_RETURN_IF_ERROR(Emit(fused_a_));
+    } else if (fused != UINT32_MAX) {
+      TC_RETURN_IF_ERROR(EmitFusedBranch(op::kBrIfCmpBase, op::InverseCompare(fused)));
+    } else {
+      TC_RETURN_IF_ERROR(EmitOp(op::kBrUnless));
+      TC_RETURN_IF_ERROR(Emit(cond));
+    }
     Top().else_site = code_size_;
     return Emit(kNoSite);
   }
@@ -309,11 +451,12 @@ Status FunctionCompiler::OpBlock(Kind kind) {
 Status FunctionCompiler::OpElse() {
   Control& c = Top();
   if (c.kind != Kind::kIf) return Invalid("else without matching if");
+  TC_RETURN_IF_ERROR(MaterializeAll());
   TC_RETURN_IF_ERROR(PopTypes(c.type.results, c.type.result_count));
   if (vals_size_ != c.height) return Invalid("type mismatch: values remaining at end of block");
   if (Live()) {
     FlushFuel();
-    TC_RETURN_IF_ERROR(Emit(op::kBr));
+    TC_RETURN_IF_ERROR(EmitOp(op::kBr));
     TC_RETURN_IF_ERROR(EmitTarget(c));
   }
   if (c.else_site != kNoSite) {
@@ -327,6 +470,7 @@ Status FunctionCompiler::OpElse() {
 
 Status FunctionCompiler::OpEnd() {
   Control& c = Top();
+  TC_RETURN_IF_ERROR(MaterializeAll());
   TC_RETURN_IF_ERROR(PopTypes(c.type.results, c.type.result_count));
   if (vals_size_ != c.height) return Invalid("type mismatch: values remaining at end of block");
   if (c.kind == Kind::kIf) {
@@ -343,8 +487,11 @@ Status FunctionCompiler::OpEnd() {
   const bool was_function = c.kind == Kind::kFunction;
   const BlockType type = c.type;
   --ctrl_size_;
-  // Falling off the end of the function (or a branch to its label) returns.
-  if (was_function) return Emit(op::kReturn);
+  if (was_function) {
+    // Falling off the end of the function (or a branch to its label) returns.
+    TC_RETURN_IF_ERROR(EmitOp(op::kReturn));
+    return Emit(Own(0));
+  }
   return PushTypes(type.results, type.result_count);
 }
 
@@ -352,19 +499,19 @@ Status FunctionCompiler::OpBr() {
   TC_ASSIGN_OR_RETURN(uint32_t depth, r_.U32());
   TC_ASSIGN_OR_RETURN(Control * target, Label(depth));
   const uint32_t arity = LabelArity(*target);
-  TC_RETURN_IF_ERROR(PopTypes(LabelTypes(*target), arity));
+  TC_RETURN_IF_ERROR(MaterializeAll());
   if (Live()) {
     FlushFuel();
-    const uint32_t drop = vals_size_ - target->height;
-    if (drop == 0) {
-      TC_RETURN_IF_ERROR(Emit(op::kBr));
+    if (vals_size_ < target->height + arity) return Invalid("type mismatch");
+    if (arity == 0 || vals_size_ - arity == target->height) {
+      TC_RETURN_IF_ERROR(EmitOp(op::kBr));
     } else {
-      TC_RETURN_IF_ERROR(Emit(op::kBrMove));
-      TC_RETURN_IF_ERROR(Emit(arity));
-      TC_RETURN_IF_ERROR(Emit(drop));
+      TC_RETURN_IF_ERROR(EmitOp(op::kBrMove));
+      TC_RETURN_IF_ERROR(EmitMove(*target, arity));
     }
     TC_RETURN_IF_ERROR(EmitTarget(*target));
   }
+  TC_RETURN_IF_ERROR(PopTypes(LabelTypes(*target), arity));
   MarkUnreachable();
   return Status::Ok();
 }
@@ -372,22 +519,38 @@ Status FunctionCompiler::OpBr() {
 Status FunctionCompiler::OpBrIf() {
   TC_ASSIGN_OR_RETURN(uint32_t depth, r_.U32());
   TC_ASSIGN_OR_RETURN(Control * target, Label(depth));
-  TC_RETURN_IF_ERROR(PopExpect(I32));
+  uint32_t cond = 0;
+  TC_RETURN_IF_ERROR(PopExpect(I32, &cond));
   const uint32_t arity = LabelArity(*target);
-  TC_RETURN_IF_ERROR(PopTypes(LabelTypes(*target), arity));
+  if (Live()) {
+    // Check the label's types without disturbing where the operands live.
+    const uint32_t height = vals_size_;
+    TC_RETURN_IF_ERROR(PopTypes(LabelTypes(*target), arity));
+    vals_size_ = height;
+  } else {
+    TC_RETURN_IF_ERROR(PopTypes(LabelTypes(*target), arity));
+    TC_RETURN_IF_ERROR(PushTypes(LabelTypes(*target), arity));
+  }
+  // The condition's slot is above every operand, so materialising cannot overwrite it.
+  TC_RETURN_IF_ERROR(MaterializeAll());
   if (Live()) {
     FlushFuel();
-    const uint32_t drop = vals_size_ - target->height;
-    if (drop == 0) {
-      TC_RETURN_IF_ERROR(Emit(op::kBrIf));
+    if (arity == 0 || vals_size_ - arity == target->height) {
+      const uint32_t fused = TakeCompare(cond, vals_size_);
+      if (fused != UINT32_MAX) {
+        TC_RETURN_IF_ERROR(EmitFusedBranch(op::kBrIfCmpBase, fused));
+        return EmitTarget(*target);
+      }
+      TC_RETURN_IF_ERROR(EmitOp(op::kBrIf));
+      TC_RETURN_IF_ERROR(Emit(cond));
     } else {
-      TC_RETURN_IF_ERROR(Emit(op::kBrIfMove));
-      TC_RETURN_IF_ERROR(Emit(arity));
-      TC_RETURN_IF_ERROR(Emit(drop));
+      TC_RETURN_IF_ERROR(EmitOp(op::kBrIfMove));
+      TC_RETURN_IF_ERROR(Emit(cond));
+      TC_RETURN_IF_ERROR(EmitMove(*target, arity));
     }
     TC_RETURN_IF_ERROR(EmitTarget(*target));
   }
-  return PushTypes(LabelTypes(*target), arity);
+  return Status::Ok();
 }
 
 Status FunctionCompiler::OpBrTable() {
@@ -402,11 +565,14 @@ Status FunctionCompiler::OpBrTable() {
   for (uint32_t i = 0; i <= count; ++i) TC_RETURN_IF_ERROR(r_.U32().status());
   const LebReader after = r_;
   r_ = labels;
-  TC_RETURN_IF_ERROR(PopExpect(I32));
+  uint32_t index = 0;
+  TC_RETURN_IF_ERROR(PopExpect(I32, &index));
+  TC_RETURN_IF_ERROR(MaterializeAll());
   const bool live = Live();
   if (live) {
     FlushFuel();
-    TC_RETURN_IF_ERROR(Emit(op::kBrTable));
+    TC_RETURN_IF_ERROR(EmitOp(op::kBrTable));
+    TC_RETURN_IF_ERROR(Emit(index));
     TC_RETURN_IF_ERROR(Emit(count));
   }
   // Every label must accept the operands; the default label fixes the arity.
@@ -429,13 +595,72 @@ Status FunctionCompiler::OpBrTable() {
     TC_RETURN_IF_ERROR(PopTypes(LabelTypes(*target), label_arity));
     vals_size_ = height;
     if (live) {
-      TC_RETURN_IF_ERROR(Emit(label_arity));
-      TC_RETURN_IF_ERROR(Emit(height - label_arity - target->height));
+      TC_RETURN_IF_ERROR(EmitMove(*target, label_arity));
       TC_RETURN_IF_ERROR(EmitTarget(*target));
     }
   }
   r_ = after;
   MarkUnreachable();
+  return Status::Ok();
+}
+
+Status FunctionCompiler::OpCall(uint32_t opcode, uint32_t immediate, const FuncType& type,
+                                uint32_t index_slot) {
+  TC_RETURN_IF_ERROR(PopTypes(type.params(), type.param_count));
+  const uint32_t args = vals_size_;
+  const bool live = Live();
+  // Arguments (and everything below) in their own slots: the callee's frame starts at them.
+  vals_size_ += type.param_count;
+  TC_RETURN_IF_ERROR(MaterializeAll());
+  vals_size_ = args;
+  TC_RETURN_IF_ERROR(PushTypes(type.results(), type.result_count));
+  if (!live) return Status::Ok();
+  FlushFuel();
+  TC_RETURN_IF_ERROR(EmitOp(opcode));
+  TC_RETURN_IF_ERROR(Emit(immediate));
+  if (opcode == op::kCallIndirect) TC_RETURN_IF_ERROR(Emit(index_slot));
+  return Emit(Own(args));
+}
+
+Status FunctionCompiler::OpLocal(uint8_t opcode) {
+  TC_ASSIGN_OR_RETURN(uint32_t index, r_.U32());
+  if (index >= body_.local_count) return Invalid("unknown local");
+  const uint8_t type = static_cast<uint8_t>(locals_[index]);
+  if (opcode == 0x20) {
+    TC_RETURN_IF_ERROR(Push(type));
+    if (Live()) srcs_[vals_size_ - 1] = index;  // read the local where it is
+    return Status::Ok();
+  }
+  if (TopIsConstant() && vals_[vals_size_ - 1] == type) {
+    const uint32_t k = --vals_size_;
+    TC_RETURN_IF_ERROR(MaterializeReadersOf(index));
+    TC_RETURN_IF_ERROR(EmitConstant(k, index));
+    if (opcode == 0x22) {
+      TC_RETURN_IF_ERROR(Push(type));
+      srcs_[vals_size_ - 1] = index;
+    }
+    last_dst_site_ = kNoSite;
+    return Status::Ok();
+  }
+  uint32_t value = 0;
+  TC_RETURN_IF_ERROR(PopExpect(type, &value));
+  const bool live = Live();
+  const uint32_t retarget = last_dst_site_;
+  if (live) TC_RETURN_IF_ERROR(MaterializeReadersOf(index));
+  if (opcode == 0x22) TC_RETURN_IF_ERROR(Push(type));
+  if (!live) return Status::Ok();
+  if (value != index) {
+    if (retarget != kNoSite && last_dst_site_ == retarget && code_[retarget] == value &&
+        value == Own(vals_size_ - (opcode == 0x22 ? 1 : 0))) {
+      code_[retarget] = index;  // the producing instruction writes the local directly
+    } else {
+      TC_RETURN_IF_ERROR(EmitOp(op::kCopy));
+      TC_RETURN_IF_ERROR(Emit(index));
+      TC_RETURN_IF_ERROR(Emit(value));
+    }
+  }
+  if (opcode == 0x22) srcs_[vals_size_ - 1] = index;
+  last_dst_site_ = kNoSite;
   return Status::Ok();
 }
 
@@ -445,22 +670,58 @@ Status FunctionCompiler::OpMemArg(uint8_t opcode) {
   TC_ASSIGN_OR_RETURN(uint32_t offset, r_.U32());
   if (!m_.has_memory) return Invalid("unknown memory 0");
   if (align > access.max_align) return Invalid("alignment must not be larger than natural");
+  uint32_t address = 0;
   if (access.store) {
-    TC_RETURN_IF_ERROR(PopExpect(access.type));
-    TC_RETURN_IF_ERROR(PopExpect(I32));
-  } else {
-    TC_RETURN_IF_ERROR(PopExpect(I32));
-    TC_RETURN_IF_ERROR(Push(access.type));
+    uint32_t value = 0;
+    TC_RETURN_IF_ERROR(PopExpect(access.type, &value));
+    if (TopIsAddend() && vals_[vals_size_ - 1] == I32) {
+      const uint32_t k = --vals_size_;
+      TC_RETURN_IF_ERROR(EmitOp(op::kStoreAddBase + (opcode - 0x36)));
+      TC_RETURN_IF_ERROR(Emit(srcs_[k] & kSlotMask));
+      TC_RETURN_IF_ERROR(Emit(value));
+      TC_RETURN_IF_ERROR(Emit(offset));
+      return Emit(static_cast<uint32_t>(consts_[k]));
+    }
+    TC_RETURN_IF_ERROR(PopExpect(I32, &address));
+    if (!Live()) return Status::Ok();
+    TC_RETURN_IF_ERROR(EmitOp(opcode));
+    TC_RETURN_IF_ERROR(Emit(address));
+    TC_RETURN_IF_ERROR(Emit(value));
+    return Emit(offset);
   }
-  if (!Live()) return Status::Ok();
-  TC_RETURN_IF_ERROR(EmitOp(opcode));
+  if (TopIsAddend() && vals_[vals_size_ - 1] == I32) {
+    const uint32_t k = --vals_size_;
+    const uint32_t base = srcs_[k] & kSlotMask;  // read before the result reuses position k
+    const uint32_t addend = static_cast<uint32_t>(consts_[k]);
+    TC_RETURN_IF_ERROR(EmitResultOp(op::kLoadAddBase + (opcode - 0x28), access.type));
+    TC_RETURN_IF_ERROR(Emit(base));
+    TC_RETURN_IF_ERROR(Emit(offset));
+    return Emit(addend);
+  }
+  TC_RETURN_IF_ERROR(PopExpect(I32, &address));
+  if (!Live()) return Push(access.type);
+  // `base + constant` computed just before: fold the add into the load.
+  if (last_dst_site_ != kNoSite && last_dst_site_ == last_op_start_ + 1 &&
+      code_[last_op_start_] == op::ImmOf(0x6A) && code_[last_dst_site_] == address &&
+      address == Own(vals_size_)) {
+    const uint32_t base = code_[last_op_start_ + 2];
+    const uint32_t addend = code_[last_op_start_ + 3];
+    code_size_ = last_op_start_;
+    TC_RETURN_IF_ERROR(EmitResultOp(op::kLoadAddBase + (opcode - 0x28), access.type));
+    TC_RETURN_IF_ERROR(Emit(base));
+    TC_RETURN_IF_ERROR(Emit(offset));
+    return Emit(addend);
+  }
+  TC_RETURN_IF_ERROR(EmitResultOp(opcode, access.type));
+  TC_RETURN_IF_ERROR(Emit(address));
   return Emit(offset);
 }
 
+// Pops `count` i32 operands (the bulk-memory instructions) and emits their slots in order.
 Status FunctionCompiler::OpPrefixed() {
   const uint32_t sub_at = r_.offset();
   TC_ASSIGN_OR_RETURN(uint32_t sub, r_.U32());
-  bool live;
+  uint32_t segment = 0;
   switch (sub) {
     case 0:
     case 1:
@@ -471,14 +732,15 @@ Status FunctionCompiler::OpPrefixed() {
     case 6:
     case 7: {
       // trunc_sat: i32/i64 result from f32/f64 operand
-      TC_RETURN_IF_ERROR(PopExpect((sub & 2) ? F64 : F32));
-      TC_RETURN_IF_ERROR(Push(sub < 4 ? I32 : I64));
-      if (Live()) TC_RETURN_IF_ERROR(EmitOp(op::kPrefixBase + sub));
-      return Status::Ok();
+      uint32_t a = 0;
+      TC_RETURN_IF_ERROR(PopExpect((sub & 2) ? F64 : F32, &a));
+      if (!Live()) return Push(sub < 4 ? I32 : I64);
+      TC_RETURN_IF_ERROR(EmitResultOp(op::kPrefixBase + sub, sub < 4 ? I32 : I64));
+      return Emit(a);
     }
     case 8: {
       const uint32_t seg_at = r_.offset();
-      TC_ASSIGN_OR_RETURN(uint32_t segment, r_.U32());
+      TC_ASSIGN_OR_RETURN(segment, r_.U32());
       TC_ASSIGN_OR_RETURN(uint8_t zero, r_.U8());
       if (zero != 0) return Status(ErrorCode::kMalformed, "zero flag expected", seg_at);
       if (!m_.has_memory) return Invalid("unknown memory 0");
@@ -486,24 +748,17 @@ Status FunctionCompiler::OpPrefixed() {
         return Status(ErrorCode::kMalformed, "data count section required", instr_at_);
       }
       if (segment >= ctx_.data_count) return Invalid("unknown data segment");
-      for (int i = 0; i < 3; ++i) TC_RETURN_IF_ERROR(PopExpect(I32));
-      if (Live()) {
-        TC_RETURN_IF_ERROR(EmitOp(op::kMemoryInit));
-        TC_RETURN_IF_ERROR(Emit(segment));
-      }
-      return Status::Ok();
+      break;
     }
     case 9: {
-      TC_ASSIGN_OR_RETURN(uint32_t segment, r_.U32());
+      TC_ASSIGN_OR_RETURN(segment, r_.U32());
       if (!ctx_.has_data_count) {
         return Status(ErrorCode::kMalformed, "data count section required", instr_at_);
       }
       if (segment >= ctx_.data_count) return Invalid("unknown data segment");
-      if (Live()) {
-        TC_RETURN_IF_ERROR(EmitOp(op::kDataDrop));
-        TC_RETURN_IF_ERROR(Emit(segment));
-      }
-      return Status::Ok();
+      if (!Live()) return Status::Ok();
+      TC_RETURN_IF_ERROR(EmitOp(op::kDataDrop));
+      return Emit(segment);
     }
     case 10:
     case 11: {
@@ -515,42 +770,62 @@ Status FunctionCompiler::OpPrefixed() {
         if (zero2 != 0) return Status(ErrorCode::kMalformed, "zero flag expected", zero_at + 1);
       }
       if (!m_.has_memory) return Invalid("unknown memory 0");
-      for (int i = 0; i < 3; ++i) TC_RETURN_IF_ERROR(PopExpect(I32));
-      if (Live()) TC_RETURN_IF_ERROR(EmitOp(op::kPrefixBase + sub));
-      return Status::Ok();
+      break;
     }
     case 12: {
-      TC_ASSIGN_OR_RETURN(uint32_t segment, r_.U32());
+      TC_ASSIGN_OR_RETURN(segment, r_.U32());
       TC_ASSIGN_OR_RETURN(uint32_t table, r_.U32());
       if (!m_.has_table || table != 0) return Invalid("unknown table 0");
       if (segment >= m_.elem_count) return Invalid("unknown elem segment");
-      for (int i = 0; i < 3; ++i) TC_RETURN_IF_ERROR(PopExpect(I32));
-      if (Live()) {
-        TC_RETURN_IF_ERROR(EmitOp(op::kTableInit));
-        TC_RETURN_IF_ERROR(Emit(segment));
-      }
-      return Status::Ok();
+      break;
     }
     case 13: {
-      TC_ASSIGN_OR_RETURN(uint32_t segment, r_.U32());
+      TC_ASSIGN_OR_RETURN(segment, r_.U32());
       if (segment >= m_.elem_count) return Invalid("unknown elem segment");
-      if (Live()) {
-        TC_RETURN_IF_ERROR(EmitOp(op::kElemDrop));
-        TC_RETURN_IF_ERROR(Emit(segment));
-      }
-      return Status::Ok();
+      if (!Live()) return Status::Ok();
+      TC_RETURN_IF_ERROR(EmitOp(op::kElemDrop));
+      return Emit(segment);
     }
     case 14: {
       TC_ASSIGN_OR_RETURN(uint32_t dst, r_.U32());
       TC_ASSIGN_OR_RETURN(uint32_t src, r_.U32());
       if (!m_.has_table || dst != 0 || src != 0) return Invalid("unknown table 0");
-      for (int i = 0; i < 3; ++i) TC_RETURN_IF_ERROR(PopExpect(I32));
-      live = Live();
-      if (live) TC_RETURN_IF_ERROR(EmitOp(op::kTableCopy));
-      return Status::Ok();
+      break;
     }
     default: return Status(ErrorCode::kMalformed, "illegal opcode", sub_at);
   }
+  // memory.init, memory.copy, memory.fill, table.init, table.copy: three i32 operands.
+  uint32_t slots[3];
+  for (int i = 2; i >= 0; --i) TC_RETURN_IF_ERROR(PopExpect(I32, &slots[i]));
+  if (!Live()) return Status::Ok();
+  TC_RETURN_IF_ERROR(EmitOp(op::kPrefixBase + sub));
+  for (uint32_t slot : slots) TC_RETURN_IF_ERROR(Emit(slot));
+  return Emit(segment);
+}
+
+Status FunctionCompiler::OpNumeric(uint8_t opcode) {
+  const NumericSig sig = NumericSignature(opcode);
+  uint32_t a = 0;
+  uint32_t b = 0;
+  if (op::HasImmForm(opcode) && TopIsConstant() && vals_[vals_size_ - 1] == I32) {
+    const uint32_t imm = static_cast<uint32_t>(consts_[--vals_size_]);
+    if (opcode == 0x6A && TopIsLocal() && vals_[vals_size_ - 1] == I32) {
+      const uint32_t k = vals_size_ - 1;  // local + constant: leave it to its consumer
+      srcs_[k] |= kAddend;
+      consts_[k] = imm;
+      return Status::Ok();
+    }
+    TC_RETURN_IF_ERROR(PopExpect(I32, &a));
+    TC_RETURN_IF_ERROR(EmitResultOp(op::ImmOf(opcode), I32));
+    TC_RETURN_IF_ERROR(Emit(a));
+    return Emit(imm);
+  }
+  if (sig.b != 0) TC_RETURN_IF_ERROR(PopExpect(sig.b, &b));
+  TC_RETURN_IF_ERROR(PopExpect(sig.a, &a));
+  if (!Live()) return Push(sig.r);
+  TC_RETURN_IF_ERROR(EmitResultOp(opcode, sig.r));
+  TC_RETURN_IF_ERROR(Emit(a));
+  return sig.b != 0 ? Emit(b) : Status::Ok();
 }
 
 Status FunctionCompiler::Step(uint8_t opcode) {
@@ -568,21 +843,22 @@ Status FunctionCompiler::Step(uint8_t opcode) {
     case 0x0C: return OpBr();
     case 0x0D: return OpBrIf();
     case 0x0E: return OpBrTable();
-    case 0x0F:  // return
-      TC_RETURN_IF_ERROR(PopTypes(ctrl_[0].type.results, ctrl_[0].type.result_count));
-      if (Live()) TC_RETURN_IF_ERROR(EmitOp(op::kReturn));
+    case 0x0F: {  // return
+      const uint32_t n = ctrl_[0].type.result_count;
+      TC_RETURN_IF_ERROR(MaterializeAll());
+      if (Live()) {
+        if (vals_size_ < n) return Invalid("type mismatch");
+        TC_RETURN_IF_ERROR(EmitOp(op::kReturn));
+        TC_RETURN_IF_ERROR(Emit(Own(vals_size_ - n)));
+      }
+      TC_RETURN_IF_ERROR(PopTypes(ctrl_[0].type.results, n));
       MarkUnreachable();
       return Status::Ok();
+    }
     case 0x10: {
       TC_ASSIGN_OR_RETURN(uint32_t index, r_.U32());
       if (index >= m_.function_count) return Invalid("unknown function");
-      const FuncType& type = m_.function_type(index);
-      TC_RETURN_IF_ERROR(PopTypes(type.params(), type.param_count));
-      TC_RETURN_IF_ERROR(PushTypes(type.results(), type.result_count));
-      if (!Live()) return Status::Ok();
-      FlushFuel();
-      TC_RETURN_IF_ERROR(Emit(op::kCall));
-      return Emit(index);
+      return OpCall(op::kCall, index, m_.function_type(index), 0);
     }
     case 0x11: {
       TC_ASSIGN_OR_RETURN(uint32_t type_index, r_.U32());
@@ -591,38 +867,34 @@ Status FunctionCompiler::Step(uint8_t opcode) {
       if (zero != 0) return Status(ErrorCode::kMalformed, "zero flag expected", zero_at);
       if (!m_.has_table) return Invalid("unknown table");
       if (type_index >= m_.type_count) return Invalid("unknown type");
-      const FuncType& type = m_.types[type_index];
-      TC_RETURN_IF_ERROR(PopExpect(I32));
-      TC_RETURN_IF_ERROR(PopTypes(type.params(), type.param_count));
-      TC_RETURN_IF_ERROR(PushTypes(type.results(), type.result_count));
-      if (!Live()) return Status::Ok();
-      FlushFuel();
-      TC_RETURN_IF_ERROR(Emit(op::kCallIndirect));
-      return Emit(type_index);
+      uint32_t index = 0;
+      TC_RETURN_IF_ERROR(PopExpect(I32, &index));
+      // The index sits above the arguments; keep it out of their way in a slot of its own.
+      return OpCall(op::kCallIndirect, type_index, m_.types[type_index], index);
     }
-    case 0x1A:
-      TC_RETURN_IF_ERROR(Pop().status());
-      return Live() ? EmitOp(op::kDrop) : Status::Ok();
+    case 0x1A: return Pop().status();  // drop: nothing to execute
     case 0x1B: {
-      TC_RETURN_IF_ERROR(PopExpect(I32));
-      TC_ASSIGN_OR_RETURN(uint8_t a, Pop());
+      uint32_t c = 0;
+      TC_RETURN_IF_ERROR(PopExpect(I32, &c));
+      const uint32_t before = vals_size_;
+      for (uint32_t k = 0; k < 2 && k < before - Top().height; ++k) {
+        if (Live()) TC_RETURN_IF_ERROR(Materialize(before - 1 - k));
+      }
       TC_ASSIGN_OR_RETURN(uint8_t b, Pop());
+      const uint32_t b_slot = vals_size_ < before ? srcs_[vals_size_] : 0;
+      TC_ASSIGN_OR_RETURN(uint8_t a, Pop());
+      const uint32_t a_slot = vals_size_ < before - 1 ? srcs_[vals_size_] : 0;
       if (a != b && a != kUnknown && b != kUnknown) return Invalid("type mismatch in select");
-      TC_RETURN_IF_ERROR(Push(a == kUnknown ? b : a));
-      return Live() ? EmitOp(op::kSelect) : Status::Ok();
+      const uint8_t type = a == kUnknown ? b : a;
+      if (!Live()) return Push(type);
+      TC_RETURN_IF_ERROR(EmitResultOp(op::kSelect, type));
+      TC_RETURN_IF_ERROR(Emit(a_slot));
+      TC_RETURN_IF_ERROR(Emit(b_slot));
+      return Emit(c);
     }
     case 0x20:
     case 0x21:
-    case 0x22: {
-      TC_ASSIGN_OR_RETURN(uint32_t index, r_.U32());
-      if (index >= body_.local_count) return Invalid("unknown local");
-      const uint8_t type = static_cast<uint8_t>(locals_[index]);
-      if (opcode != 0x20) TC_RETURN_IF_ERROR(PopExpect(type));
-      if (opcode != 0x21) TC_RETURN_IF_ERROR(Push(type));
-      if (!Live()) return Status::Ok();
-      TC_RETURN_IF_ERROR(EmitOp(opcode));
-      return Emit(index);
-    }
+    case 0x22: return OpLocal(opcode);
     case 0x23:
     case 0x24: {
       TC_ASSIGN_OR_RETURN(uint32_t index, r_.U32());
@@ -630,12 +902,15 @@ Status FunctionCompiler::Step(uint8_t opcode) {
       const GlobalType& g = m_.global_types[index];
       if (opcode == 0x24) {
         if (!g.mutable_) return Invalid("global is immutable");
-        TC_RETURN_IF_ERROR(PopExpect(static_cast<uint8_t>(g.type)));
-      } else {
-        TC_RETURN_IF_ERROR(Push(static_cast<uint8_t>(g.type)));
+        uint32_t value = 0;
+        TC_RETURN_IF_ERROR(PopExpect(static_cast<uint8_t>(g.type), &value));
+        if (!Live()) return Status::Ok();
+        TC_RETURN_IF_ERROR(EmitOp(opcode));
+        TC_RETURN_IF_ERROR(Emit(value));
+        return Emit(index);
       }
-      if (!Live()) return Status::Ok();
-      TC_RETURN_IF_ERROR(EmitOp(opcode));
+      if (!Live()) return Push(static_cast<uint8_t>(g.type));
+      TC_RETURN_IF_ERROR(EmitResultOp(opcode, static_cast<uint8_t>(g.type)));
       return Emit(index);
     }
     case 0x3F:
@@ -644,16 +919,15 @@ Status FunctionCompiler::Step(uint8_t opcode) {
       TC_ASSIGN_OR_RETURN(uint8_t zero, r_.U8());
       if (zero != 0) return Status(ErrorCode::kMalformed, "zero flag expected", zero_at);
       if (!m_.has_memory) return Invalid("unknown memory 0");
-      if (opcode == 0x40) TC_RETURN_IF_ERROR(PopExpect(I32));
-      TC_RETURN_IF_ERROR(Push(I32));
-      return Live() ? EmitOp(opcode) : Status::Ok();
+      uint32_t delta = 0;
+      if (opcode == 0x40) TC_RETURN_IF_ERROR(PopExpect(I32, &delta));
+      if (!Live()) return Push(I32);
+      TC_RETURN_IF_ERROR(EmitResultOp(opcode, I32));
+      return opcode == 0x40 ? Emit(delta) : Status::Ok();
     }
     case 0x41: {
       TC_ASSIGN_OR_RETURN(int32_t v, r_.S32());
-      TC_RETURN_IF_ERROR(Push(I32));
-      if (!Live()) return Status::Ok();
-      TC_RETURN_IF_ERROR(EmitOp(op::kI32Const));
-      return Emit(static_cast<uint32_t>(v));
+      return PushConstant(I32, static_cast<uint32_t>(v));
     }
     case 0x42:
     case 0x44: {
@@ -664,55 +938,44 @@ Status FunctionCompiler::Step(uint8_t opcode) {
       } else {
         TC_ASSIGN_OR_RETURN(v, r_.Fixed64());
       }
-      TC_RETURN_IF_ERROR(Push(opcode == 0x42 ? I64 : F64));
-      if (!Live()) return Status::Ok();
-      TC_RETURN_IF_ERROR(EmitOp(op::kI64Const));
-      TC_RETURN_IF_ERROR(Emit(static_cast<uint32_t>(v)));
-      return Emit(static_cast<uint32_t>(v >> 32));
+      return PushConstant(opcode == 0x42 ? I64 : F64, v);
     }
     case 0x43: {
       TC_ASSIGN_OR_RETURN(uint32_t v, r_.Fixed32());
-      TC_RETURN_IF_ERROR(Push(F32));
-      if (!Live()) return Status::Ok();
-      TC_RETURN_IF_ERROR(EmitOp(op::kI32Const));
-      return Emit(v);
+      return PushConstant(F32, v);
     }
     case 0xFC: return OpPrefixed();
     default: break;
   }
   if (opcode >= 0x28 && opcode <= 0x3E) return OpMemArg(opcode);
-  if (opcode >= 0x45 && opcode <= 0xC4) {
-    const NumericSig sig = NumericSignature(opcode);
-    if (sig.b != 0) TC_RETURN_IF_ERROR(PopExpect(sig.b));
-    TC_RETURN_IF_ERROR(PopExpect(sig.a));
-    TC_RETURN_IF_ERROR(Push(sig.r));
-    return Live() ? EmitOp(opcode) : Status::Ok();
-  }
+  if (opcode >= 0x45 && opcode <= 0xC4) return OpNumeric(opcode);
   return Status(ErrorCode::kMalformed, "illegal opcode", instr_at_);
 }
 
 Status FunctionCompiler::Run() {
   // Scratch stacks no deeper than the body could ever make them: every nested block takes at
-  // least two bytes, every instruction pushes at most max_results values.
+  // least two bytes, every instruction pushes at most as many values as the widest type.
   const uint64_t body_bytes = r_.remaining();
-  ctrl_capacity_ = static_cast<uint32_t>(
-      body_bytes / 2 + 2 < limits_.max_control_depth ? body_bytes / 2 + 2
-                                                     : limits_.max_control_depth);
-  const uint64_t pushes = (body_bytes + 1) * (limits_.max_results + 1);
+  ctrl_capacity_ = static_cast<uint32_t>(body_bytes / 2 + 2 < limits_.max_control_depth
+                                             ? body_bytes / 2 + 2
+                                             : limits_.max_control_depth);
+  const uint64_t pushes = (body_bytes + 1) * ctx_.max_results;
   vals_capacity_ = static_cast<uint32_t>(
       pushes < limits_.max_operand_height ? pushes : limits_.max_operand_height);
   vals_ = static_cast<uint8_t*>(arena_.AllocateScratch(vals_capacity_, 1));
+  srcs_ = static_cast<uint32_t*>(arena_.AllocateScratch(vals_capacity_ * 4u, 4));
+  consts_ = static_cast<uint64_t*>(arena_.AllocateScratch(vals_capacity_ * 8u, 8));
   ctrl_ = static_cast<Control*>(
       arena_.AllocateScratch(sizeof(Control) * ctrl_capacity_, alignof(Control)));
-  if (arena_.Allocate(0, 4) == nullptr || vals_ == nullptr || ctrl_ == nullptr) {
+  if (arena_.Allocate(0, 4) == nullptr || vals_ == nullptr || srcs_ == nullptr ||
+      consts_ == nullptr || ctrl_ == nullptr) {
     return Status(ErrorCode::kResourceExhausted, "module arena exhausted", r_.offset());
   }
   code_ = reinterpret_cast<uint32_t*>(arena_.free_begin());
   code_capacity_ = static_cast<uint32_t>(arena_.free_bytes() / 4);
 
   const FuncType& type = m_.types[body_.type_index];
-  const BlockType function_type{type.params(), type.results(), type.param_count,
-                                type.result_count};
+  const BlockType function_type{type.params(), type.results(), type.param_count, type.result_count};
   instr_at_ = r_.offset();
   TC_RETURN_IF_ERROR(PushControl(Kind::kFunction, function_type));
   ctrl_[0].height = 0;

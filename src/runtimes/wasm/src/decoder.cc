@@ -103,7 +103,8 @@ Result<uint32_t> Decoder::Count(LebReader& r, uint32_t limit, const char* what) 
   TC_ASSIGN_OR_RETURN(uint32_t n, r.U32());
   if (n > limit) return Exhausted(what, at);
   // Each item takes at least one byte: a count beyond the section is malformed, not a limit.
-  if (n > r.remaining()) return Status(ErrorCode::kMalformed, "unexpected end: count too large", at);
+  if (n > r.remaining())
+    return Status(ErrorCode::kMalformed, "unexpected end: count too large", at);
   return n;
 }
 
@@ -502,7 +503,11 @@ Status Decoder::CodeSection(LebReader& r) {
   has_code_ = true;
   TC_ASSIGN_OR_RETURN(FuncBody * bodies, Array<FuncBody>(n, r.offset()));
   m_->bodies = bodies;
-  const ModuleContext context{m_, &limits_, has_data_count_, data_count_};
+  uint32_t max_results = 1;
+  for (uint32_t t = 0; t < m_->type_count; ++t) {
+    if (m_->types[t].result_count > max_results) max_results = m_->types[t].result_count;
+  }
+  const ModuleContext context{m_, &limits_, has_data_count_, data_count_, max_results};
   for (uint32_t i = 0; i < n; ++i) {
     const uint32_t size_at = r.offset();
     TC_ASSIGN_OR_RETURN(uint32_t size, r.U32());

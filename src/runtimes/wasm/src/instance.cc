@@ -37,8 +37,7 @@ Status CheckImport(const Module& module, const Import& imp, const Extern& ext, u
       return Status::Ok();
     case ExternKind::kMemory:
       if (ext.memory == nullptr) return LinkError("unknown import", i);
-      if (!LimitsMatch(ext.memory->pages, ext.memory->has_max, ext.memory->max_pages,
-                       imp.limits)) {
+      if (!LimitsMatch(ext.memory->pages, ext.memory->has_max, ext.memory->max_pages, imp.limits)) {
         return LinkError("incompatible import type: memory limits", i);
       }
       return Status::Ok();
@@ -133,7 +132,8 @@ int32_t Memory::Grow(uint32_t delta) {
   // inside the last page that was already there.
   if (delta != 0 && new_bytes > capacity) return -1;
   const uint64_t new_accessible = new_bytes < capacity ? new_bytes : capacity;
-  if (new_accessible > accessible) std::memset(data + accessible, 0, static_cast<size_t>(new_accessible - accessible));
+  if (new_accessible > accessible)
+    std::memset(data + accessible, 0, static_cast<size_t>(new_accessible - accessible));
   accessible = new_accessible;
   pages = static_cast<uint32_t>(new_pages);
   return static_cast<int32_t>(old_pages);
@@ -164,9 +164,8 @@ Result<Extern> Instance::GetExport(const Name& name, ExternKind kind) const {
 }
 
 Result<Extern> Instance::GetExport(const char* name, ExternKind kind) const {
-  return GetExport(Name{reinterpret_cast<const uint8_t*>(name),
-                        static_cast<uint32_t>(std::strlen(name))},
-                   kind);
+  return GetExport(
+      Name{reinterpret_cast<const uint8_t*>(name), static_cast<uint32_t>(std::strlen(name))}, kind);
 }
 
 Status ResolveHostImports(const Module& module, std::span<const HostFunctionEntry> table,
@@ -190,8 +189,8 @@ Status ResolveHostImports(const Module& module, std::span<const HostFunctionEntr
       return name_found ? LinkError("incompatible import type: function signature", i)
                         : Status(ErrorCode::kNotFound, "unknown import", i);
     }
-    functions[i] = Function{&module.types[imp.type_index], nullptr, nullptr, found->function,
-                            found->context};
+    functions[i] =
+        Function{&module.types[imp.type_index], nullptr, nullptr, found->function, found->context};
     externs[i] = Extern{ExternKind::kFunction, &functions[i], nullptr, nullptr, nullptr};
   }
   return Status::Ok();

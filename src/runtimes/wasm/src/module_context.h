@@ -13,7 +13,8 @@ struct ModuleContext {
   const Module* module;
   const Limits* limits;
   bool has_data_count;
-  uint32_t data_count;  // from the data count section
+  uint32_t data_count;   // from the data count section
+  uint32_t max_results;  // the most results any type has (bounds pushes per instruction)
 };
 
 // Validates the body at `reader` (locals already decoded into `body`) and appends its internal

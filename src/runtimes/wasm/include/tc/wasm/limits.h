@@ -17,11 +17,11 @@ struct Limits {
   uint32_t max_exports = 1024;
   uint32_t max_element_segments = 1024;
   uint32_t max_data_segments = 1024;
-  uint32_t max_segment_entries = 65536;   // functions in one element segment
-  uint32_t max_table_elements = 65536;    // initial table size at instantiation
-  uint32_t max_locals = 1024;             // per function, parameters included
-  uint32_t max_control_depth = 256;       // nested blocks in one function
-  uint32_t max_operand_height = 1024;     // operand stack height in one function
+  uint32_t max_segment_entries = 65536;  // functions in one element segment
+  uint32_t max_table_elements = 65536;   // initial table size at instantiation
+  uint32_t max_locals = 1024;            // per function, parameters included
+  uint32_t max_control_depth = 256;      // nested blocks in one function
+  uint32_t max_operand_height = 1024;    // operand stack height in one function
   uint32_t max_br_table_targets = 65536;
   uint32_t max_function_body_bytes = 1u << 20;
   uint32_t max_name_bytes = 4096;

@@ -59,10 +59,10 @@ struct Export {
 struct FuncBody {
   const uint32_t* code = nullptr;
   uint32_t code_words = 0;
-  uint32_t local_count = 0;   // parameters included
+  uint32_t local_count = 0;  // parameters included
   uint32_t param_count = 0;
   uint32_t result_count = 0;
-  uint32_t max_height = 0;    // operand stack slots beyond the locals
+  uint32_t max_height = 0;  // operand stack slots beyond the locals
   uint32_t type_index = 0;
 };
 
@@ -99,7 +99,7 @@ struct Module {
   TableLimits table;
   bool has_memory = false;
   bool memory_imported = false;
-  TableLimits memory;  // in 64 KiB pages
+  TableLimits memory;                        // in 64 KiB pages
   const GlobalType* global_types = nullptr;  // index space: imports first
   const ConstExpr* global_inits = nullptr;   // defined globals only
   uint32_t global_count = 0;

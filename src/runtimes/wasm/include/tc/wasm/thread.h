@@ -67,7 +67,6 @@ class Thread {
 
   // Saved interpreter registers between runs.
   const uint32_t* pc_ = nullptr;
-  Slot* sp_ = nullptr;
   Slot* fp_ = nullptr;
   Frame* frame_top_ = nullptr;
   Instance* instance_ = nullptr;
