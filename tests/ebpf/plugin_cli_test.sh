@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # tc-bpf-plugin's command-line protocol (PRODUCT §5), checked through the real binary.
+# plugin_cli_test.sh PLUGIN [ELF_WITH_HELPER_CALL [FIB_ELF]]
 set -u
 plugin=$1
 failures=0
@@ -39,6 +40,18 @@ expect no-exit 1 "" "must end in exit" -- "b700000001000000"
 expect not-hex 1 "" "base16" -- "zz"
 expect bad-memory 1 "" "base16" -- "$read_input" "0g"
 expect unknown-option 1 "" "unknown option" -- "$read_input" 04030201 --frobnicate
+# --elf: stdin is a clang -target bpf object (ELF_SAMPLE, built by CMake)
+if [ -n "${2:-}" ]; then
+  elf_hex=$(od -An -v -tx1 "$2" | tr -d ' \n')
+  # entry(input) with input = {5, 10}: 't'+'i'+'n'+'y' + 5*3 + "tinycontainer"[5] + (5+10) + 1
+  # needs helper 3, which the plugin does not offer: the verifier must say so.
+  expect elf-helper-denied 1 "" "allow-list" -- "$elf_hex" 050000000a000000 --elf
+  expect elf-truncated 1 "" "load error" -- "${elf_hex:0:200}" "" --elf
+fi
+if [ -n "${3:-}" ]; then  # bench/ebpf fib.o: fib(input[0]); fib(10) = 55 = 0x37
+  fib_hex=$(od -An -v -tx1 "$3" | tr -d ' \n')
+  expect elf-fib 0 37 "" -- "$fib_hex" 0a00000000000000 --elf
+fi
 # an endless loop runs out of fuel instead of hanging
 expect endless-loop 1 "" "did not finish" -- "05 00 ff ff 00 00 00 00"
 

@@ -4,7 +4,9 @@
 //   argv[1] optional input memory as base16; the program gets r1 = its address, r2 = its size
 //   stdout  r0 in hex, exit status 0
 //   stderr  the load/verify/run error, exit status 1
-// Further arguments are bpf_conformance "plugin options"; only empty ones are accepted.
+// Further arguments are bpf_conformance "plugin options": empty ones are ignored, `--elf` reads
+// stdin as an ELF object (clang -target bpf -O2 -c) instead of raw instruction slots; it starts
+// at the function named `entry`, or else at the object's only global function.
 #include <cinttypes>
 #include <cstdio>
 #include <iostream>
@@ -14,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tc/ebpf/elf_loader.h"
 #include "tc/ebpf/verifier.h"
 #include "tc/ebpf/vm.h"
 
@@ -63,17 +66,23 @@ int Fail(const std::string& message) {
   return 1;
 }
 
-std::string Where(const tc::Status& status) {
+std::string Where(const tc::Status& status, const char* unit = "instruction") {
   std::string text = status.message();
-  if (status.has_position()) text += " (instruction " + std::to_string(status.position()) + ")";
+  if (status.has_position()) {
+    text += std::string(" (") + unit + " " + std::to_string(status.position()) + ")";
+  }
   return text;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  bool elf = false;
   for (int i = 2; i < argc; ++i) {
-    if (std::string_view(argv[i]).find_first_not_of(" \t") != std::string_view::npos) {
+    const std::string_view option(argv[i]);
+    if (option == "--elf") {
+      elf = true;
+    } else if (option.find_first_not_of(" \t") != std::string_view::npos) {
       return Fail(std::string("tc-bpf-plugin: unknown option: ") + argv[i]);
     }
   }
@@ -91,6 +100,16 @@ int main(int argc, char** argv) {
   static const tc::ebpf::Helper kHelpers[] = {{}, {}, {}, {}, {}, {&ReturnFirstArgument, nullptr}};
   tc::ebpf::Program program;
   program.code = *code;
+  std::vector<uint8_t> storage;
+  if (elf) {
+    auto size = tc::ebpf::ElfStorageSize(*code);
+    if (!size.ok()) return Fail("load error: " + Where(size.status(), "byte"));
+    storage.resize(*size);
+    auto loaded = tc::ebpf::LoadElf(*code, storage, "entry");
+    if (loaded.status() == tc::ErrorCode::kNotFound) loaded = tc::ebpf::LoadElf(*code, storage);
+    if (!loaded.ok()) return Fail("load error: " + Where(loaded.status(), "byte"));
+    program = *loaded;
+  }
   auto verified = tc::ebpf::Verify(program, kHelpers);
   if (!verified.ok()) return Fail("verify error: " + Where(verified.status()));
 
