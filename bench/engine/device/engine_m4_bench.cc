@@ -1,0 +1,164 @@
+// Engine costs on the Cortex-M4 (QEMU mps2-an386 with -icount shift=0: every guest instruction
+// advances virtual time by 1 ns and SysTick counts are exact): guest instructions per permitted
+// host call through the gate, per denied call, and per scheduler step that switches containers,
+// from (large run - small run). Run by bench/engine/run.sh.
+#include <cstdint>
+#include <new>
+
+#include "tc/base/format.h"
+#include "tc/engine/engine.h"
+#include "tc/port/board.h"
+
+namespace {
+
+using namespace tc::engine;
+namespace rt = tc::runtime;
+
+volatile uint32_t& SysTickControl = *reinterpret_cast<volatile uint32_t*>(0xE000E010);
+volatile uint32_t& SysTickReload = *reinterpret_cast<volatile uint32_t*>(0xE000E014);
+volatile uint32_t& SysTickCurrent = *reinterpret_cast<volatile uint32_t*>(0xE000E018);
+constexpr uint32_t kCounterMask = 0xFFFFFF;
+
+void StartTicks() {
+  SysTickReload = kCounterMask;
+  SysTickCurrent = 0;
+  SysTickControl = 5;  // enabled, processor clock, no interrupt
+}
+uint32_t Now() { return SysTickCurrent; }
+uint32_t Elapsed(uint32_t start) { return (start - Now()) & kCounterMask; }
+
+// Guest instructions per SysTick tick, from a loop of known length (2 instructions per turn).
+double InstructionsPerTick() {
+  constexpr uint32_t kTurns = 200000;
+  uint32_t turns = kTurns;
+  const uint32_t start = Now();
+  asm volatile("1: subs %0, #1\n bne 1b" : "+r"(turns));
+  return 2.0 * kTurns / Elapsed(start);
+}
+
+class BenchPort final : public EnginePort {
+ public:
+  uint64_t NowUs() override { return now_ += 20000; }  // every step ends a round-robin slice
+  void RequestWakeAt(uint64_t) override {}
+
+ private:
+  uint64_t now_ = 0;
+};
+
+class BenchInstance final : public rt::Instance {
+ public:
+  explicit BenchInstance(const rt::InstanceSpec& spec)
+      : host(spec.host), context(spec.host_context) {}
+  bool HasEntry(rt::Entry e) const override { return e == rt::Entry::kLoop; }
+  tc::Status Begin(rt::Entry) override { return tc::Status::Ok(); }
+  rt::RunReport Run(uint32_t) override { return {rt::RunExit::kOutOfFuel, {}, 1, 0}; }
+  rt::RunReport Resume(int64_t, uint32_t fuel) override { return Run(fuel); }
+  void Abort() override {}
+  void RequestPreemption() override {}
+  rt::GuestMemory Memory() override { return rt::GuestMemory(std::span<uint8_t>(memory)); }
+  size_t MemoryInUse() const override { return sizeof(memory); }
+  void Wipe() override {}
+  rt::HostHandler* host;
+  void* context;
+  uint8_t memory[64] = {};
+};
+
+class BenchRuntime final : public rt::Runtime {
+ public:
+  uint8_t type_id() const override { return 0; }
+  const char* name() const override { return "bench"; }
+  tc::Result<rt::Instance*> Instantiate(const rt::InstanceSpec& spec,
+                                        std::span<uint8_t> region) override {
+    last = new (region.data()) BenchInstance(spec);
+    return static_cast<rt::Instance*>(last);
+  }
+  BenchInstance* last = nullptr;
+};
+
+volatile int64_t g_stored = 0;
+rt::HostReply StoreArg(void*, ServiceCall& call) {
+  g_stored = static_cast<int64_t>(call.arg(0));
+  return {rt::HostAction::kContinue, 0};
+}
+
+alignas(16) uint8_t g_pool[kMaxContainers * 512];
+BenchPort g_port;
+BenchRuntime g_runtime;
+rt::RuntimeRegistry g_registry;
+
+// Guest instructions per operation: `op(n)` runs the operation n times.
+template <typename Op>
+uint32_t PerOperation(Op op, double per_tick) {
+  constexpr uint32_t kSmall = 100, kLarge = 1100;
+  uint32_t start = Now();
+  op(kSmall);
+  const uint32_t small = Elapsed(start);
+  start = Now();
+  op(kLarge);
+  const uint32_t large = Elapsed(start);
+  return static_cast<uint32_t>((large - small) * per_tick / (kLarge - kSmall) + 0.5);
+}
+
+}  // namespace
+
+int main() {
+  tc::port::ConsoleInit();
+  StartTicks();
+  const double per_tick = InstructionsPerTick();
+  (void)g_registry.Register(g_runtime);
+  static Engine engine(g_port, g_registry, g_pool);
+  ServiceSpec store;
+  store.fn = StoreArg;
+  (void)engine.RegisterService(HostFunction::kRandom, store);
+  tc::image::ContainerMetadata m;
+  (void)m.uid.Assign("bench.a");
+  (void)m.entry.loop.Assign("tc_loop");
+  m.quotas.memory_limit = 64;
+  m.quotas.stack_bytes = 64;
+  m.schedule.slice_us = 1000;
+  m.permissions.services = tc::image::ServiceBit(tc::image::Service::kRandom);
+  InstallRequest request;
+  request.metadata = &m;
+  const uint8_t code[1] = {0};
+  request.code = code;
+  const auto a = engine.Install(request);
+  BenchInstance* guest = g_runtime.last;
+  (void)m.uid.Assign("bench.b");
+  const auto b = engine.Install(request);
+  if (!a.ok() || !b.ok() || !engine.Start(*a).ok() || !engine.Start(*b).ok()) {
+    tc::port::ConsoleWrite("set-up failed\n");
+    return 1;
+  }
+  rt::HostCall permitted;
+  permitted.service = Number(HostFunction::kRandom);
+  permitted.arg_count = 1;
+  permitted.memory = guest->Memory();
+  rt::HostCall denied = permitted;
+  denied.service = Number(HostFunction::kNowUs);
+
+  const uint32_t call = PerOperation(
+      [&](uint32_t n) {
+        for (uint32_t i = 0; i < n; ++i) (void)guest->host->OnHostCall(guest->context, permitted);
+      },
+      per_tick);
+  const uint32_t deny = PerOperation(
+      [&](uint32_t n) {
+        for (uint32_t i = 0; i < n; ++i) (void)guest->host->OnHostCall(guest->context, denied);
+      },
+      per_tick);
+  const uint32_t step = PerOperation(
+      [&](uint32_t n) {
+        for (uint32_t i = 0; i < n; ++i) (void)engine.Step();
+      },
+      per_tick);
+  char line[320];
+  tc::FormatTo(line,
+               "| engine operation (Cortex-M4, -Os, QEMU -icount) | guest instructions |\n"
+               "|---|---|\n| permitted host call through the gate | %u |\n"
+               "| denied host call | %u |\n| container switch (one scheduler step) | %u |\n",
+               static_cast<unsigned>(call), static_cast<unsigned>(deny),
+               static_cast<unsigned>(step));
+  tc::port::ConsoleWrite(line);
+  tc::port::ConsoleWrite("DONE\n");
+  return 0;
+}

@@ -1,0 +1,71 @@
+// A host service as the gate sees it: the function to call and what the gate must check before
+// calling it (which arguments are buffers, whether it opens/uses/closes an endpoint handle,
+// which quota it consumes). The checks are data, so every service gets the same gate.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "tc/engine/policy.h"
+#include "tc/runtime/runtime.h"
+
+namespace tc::engine {
+
+class Engine;
+
+inline constexpr uint8_t kNoArg = 0xFF;
+
+struct BufferArg {
+  uint8_t ptr_arg = kNoArg;  // index of the guest address argument
+  uint8_t len_arg = kNoArg;  // index of the length argument
+};
+
+enum class EndpointUse : uint8_t {
+  kNone,
+  kOpen,    // args[0] = endpoint id, args[1] = access (kAccessRead/Write); reply = backend token
+  kHandle,  // args[0] = handle; the handle must have been opened with `access`
+  kClose,   // args[0] = handle; the engine frees it after the call
+};
+
+enum class QuotaUse : uint8_t {
+  kNone,
+  kKvBytes,  // the length argument `quota_len_arg` must fit in the container's remaining kv quota
+};
+
+// What the gate resolved for services that declare checks: buffers inside the caller's memory and
+// the handle or endpoint the call is about.
+struct Resolved {
+  std::span<uint8_t> buffers[2];       // the spec's BufferArgs, in order
+  uint32_t token = 0;                  // kHandle/kClose: the backend token stored at open
+  uint8_t endpoint = 0;                // kOpen/kHandle/kClose: the endpoint id
+  const Endpoint* declared = nullptr;  // kOpen: the endpoint's declaration (peer, direction)
+};
+
+// What a service function receives. Kept to four words so a permitted call with nothing to
+// check costs little more than the permission test (docs/engine.md, "Costs").
+struct ServiceCall {
+  Engine* engine = nullptr;
+  uint32_t container = 0;                   // container id
+  const runtime::HostCall* host = nullptr;  // service number, arguments, caller memory
+  const Resolved* resolved = nullptr;       // null unless the spec declares checks
+  uint64_t arg(size_t i) const { return host->args[i]; }
+};
+
+using ServiceFn = runtime::HostReply (*)(void* context, ServiceCall& call);
+
+struct ServiceSpec {
+  ServiceFn fn = nullptr;
+  void* context = nullptr;
+  // Permission bits of which the caller needs one; 0 = DefaultPermission() of the function.
+  ServiceMask permission = 0;
+  // Set by RegisterService: the spec declares checks beyond the permission bit.
+  bool checked = false;
+  EndpointUse endpoint = EndpointUse::kNone;
+  uint8_t access = kAccessRead;  // kHandle: what the call does with the handle
+  uint8_t buffer_count = 0;
+  BufferArg buffers[2];
+  QuotaUse quota = QuotaUse::kNone;
+  uint8_t quota_len_arg = kNoArg;
+};
+
+}  // namespace tc::engine

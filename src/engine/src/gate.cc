@@ -1,0 +1,158 @@
+// The gate (C6): every host call passes here, in this order — service known, service permitted
+// (one bit test), endpoint declared and direction allowed (or handle valid), every buffer inside
+// the caller's memory, quota left. A denial returns a negative code to the guest, is counted,
+// audited and traced, and stops the container when its policy says so.
+#include "tc/engine/engine.h"
+
+namespace tc::engine {
+
+runtime::HostReply Engine::OnHostCall(void* context, const runtime::HostCall& call) {
+  Container& c = *static_cast<Container*>(context);
+  ++c.counters.host_calls;
+  const uint16_t service = call.service;
+  if (service >= kMaxHostFunctions || services_[service].fn == nullptr) {
+    return Deny(c, service, DenialReason::kUnknownService);
+  }
+  const ServiceSpec& spec = services_[service];
+  if ((c.permissions.services & spec.permission) == 0) {
+    return Deny(c, service, DenialReason::kServiceNotPermitted);
+  }
+  if (spec.checked) return CallChecked(c, call, spec);
+  ServiceCall sc;
+  sc.engine = this;
+  sc.container = c.id;
+  sc.host = &call;
+  return spec.fn(spec.context, sc);
+}
+
+runtime::HostReply Engine::CallChecked(Container& c, const runtime::HostCall& call,
+                                       const ServiceSpec& spec) {
+  Resolved resolved;
+  ServiceCall sc;
+  sc.engine = this;
+  sc.container = c.id;
+  sc.host = &call;
+  sc.resolved = &resolved;
+
+  Handle* handle = nullptr;
+  uint8_t access = 0;
+  switch (spec.endpoint) {
+    case EndpointUse::kNone: break;
+    case EndpointUse::kOpen: {
+      const Endpoint* declared = FindEndpoint(c.permissions, call.args[0]);
+      if (declared == nullptr) return Deny(c, call.service, DenialReason::kEndpointNotDeclared);
+      // Device endpoints need the endpoint permission, channels to containers the channel one.
+      const image::Service needed = declared->peer.kind == PeerKind::kContainer
+                                        ? image::Service::kChannel
+                                        : image::Service::kEndpoint;
+      if (declared->peer.kind == PeerKind::kRemote ||
+          (c.permissions.services & image::ServiceBit(needed)) == 0) {
+        return Deny(c, call.service, DenialReason::kServiceNotPermitted);
+      }
+      const uint64_t mode = call.args[1];
+      if (mode > kAccessReadWrite || !Allows(declared->direction, static_cast<uint8_t>(mode))) {
+        return Deny(c, call.service, DenialReason::kDirectionNotAllowed);
+      }
+      access = static_cast<uint8_t>(mode);
+      size_t open = 0;
+      for (Handle& h : c.handles) {
+        if (h.open) {
+          ++open;
+        } else if (handle == nullptr) {
+          handle = &h;
+        }
+      }
+      if (open >= c.quotas.max_handles || handle == nullptr) {
+        return Deny(c, call.service, DenialReason::kHandleQuota);
+      }
+      resolved.endpoint = declared->id;
+      resolved.declared = declared;
+      break;
+    }
+    case EndpointUse::kHandle:
+    case EndpointUse::kClose: {
+      const uint64_t index = call.args[0];
+      if (index >= kMaxHandles || !c.handles[index].open) {
+        return Deny(c, call.service, DenialReason::kBadHandle);
+      }
+      handle = &c.handles[index];
+      if (spec.endpoint == EndpointUse::kHandle && (handle->access & spec.access) != spec.access) {
+        return Deny(c, call.service, DenialReason::kDirectionNotAllowed);
+      }
+      resolved.token = handle->token;
+      resolved.endpoint = handle->endpoint;
+      break;
+    }
+  }
+
+  for (uint8_t i = 0; i < spec.buffer_count; ++i) {
+    const auto slice =
+        call.memory.Resolve(call.args[spec.buffers[i].ptr_arg], call.args[spec.buffers[i].len_arg]);
+    if (!slice.ok) return Deny(c, call.service, DenialReason::kBufferOutOfBounds);
+    resolved.buffers[i] = slice.bytes;
+  }
+
+  if (spec.quota == QuotaUse::kKvBytes) {
+    const uint64_t length = call.args[spec.quota_len_arg];
+    if (length > c.quotas.kv_bytes - c.kv_used) {
+      return Deny(c, call.service, DenialReason::kKvQuota);
+    }
+  }
+
+  runtime::HostReply reply = spec.fn(spec.context, sc);
+  if (spec.endpoint == EndpointUse::kOpen && reply.action == runtime::HostAction::kContinue &&
+      reply.value >= 0) {
+    handle->open = true;
+    handle->endpoint = resolved.endpoint;
+    handle->access = access;
+    handle->token = static_cast<uint32_t>(reply.value);
+    reply.value = handle - c.handles;
+  } else if (spec.endpoint == EndpointUse::kClose) {
+    *handle = Handle{};
+  }
+  return reply;
+}
+
+runtime::HostReply Engine::Deny(Container& c, uint16_t service, DenialReason reason) {
+  ++c.counters.denials;
+  const uint64_t now = port_.NowUs();
+  AuditEntry entry;
+  entry.time_us = now;
+  entry.container = c.id;
+  entry.service = service;
+  entry.reason = reason;
+  audit_.PushOverwrite(entry);
+  Trace(c, TraceKind::kDenial, static_cast<uint8_t>(reason), service, now);
+  const int32_t code = GuestErrorFor(reason);
+  if (c.permissions.on_violation == ViolationPolicy::kStop) {
+    // Suspend the guest right here; the scheduler stops it when Run() returns.
+    c.violation_stop = true;
+    return {runtime::HostAction::kBlock, code};
+  }
+  return {runtime::HostAction::kContinue, code};
+}
+
+runtime::HostReply Engine::NowUsService(void* context, ServiceCall&) {
+  auto* engine = static_cast<Engine*>(context);
+  return {runtime::HostAction::kContinue, static_cast<int64_t>(engine->port_.NowUs())};
+}
+
+runtime::HostReply Engine::SleepUsService(void* context, ServiceCall& call) {
+  auto* engine = static_cast<Engine*>(context);
+  Container& c = engine->slots_[call.container & 0xFF];
+  c.wait = WaitReason::kSleep;
+  c.wake_us = engine->port_.NowUs() + call.arg(0);
+  c.pending_result = 0;
+  return {runtime::HostAction::kBlock, 0};
+}
+
+runtime::HostReply Engine::YieldService(void* context, ServiceCall& call) {
+  auto* engine = static_cast<Engine*>(context);
+  Container& c = engine->slots_[call.container & 0xFF];
+  // Give the rest of the slice to the next container of the same priority.
+  c.wait = WaitReason::kYield;
+  c.slice_used_us = UINT32_MAX;
+  return {runtime::HostAction::kBlock, 0};
+}
+
+}  // namespace tc::engine
