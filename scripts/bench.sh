@@ -15,3 +15,5 @@ echo "## CBOR and metadata, x86-64 instructions (callgrind, host-release)"
 scripts/bench-cbor.sh build/host-release/bench/cbor_bench
 echo "## eBPF interpreter (bench/ebpf/run.sh, callgrind, large run minus small run)"
 bench/ebpf/run.sh build/host-release
+echo "## CoAP server, x86-64 instructions (callgrind, host-release)"
+scripts/bench-coap.sh build/host-release/bench/coap_bench

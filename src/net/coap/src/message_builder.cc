@@ -1,5 +1,7 @@
 #include "tc/net/coap/message_builder.h"
 
+#include <algorithm>
+
 namespace tc::coap {
 
 namespace {
@@ -27,7 +29,7 @@ Extended EncodeExtended(uint32_t value) {
 
 Status MessageBuilder::Write(std::span<const uint8_t> bytes) {
   if (buffer_.size() - size_ < bytes.size()) return kNoRoom.At(static_cast<uint32_t>(size_));
-  for (size_t i = 0; i < bytes.size(); ++i) buffer_[size_ + i] = bytes[i];
+  std::copy(bytes.begin(), bytes.end(), buffer_.begin() + size_);
   size_ += bytes.size();
   return Status::Ok();
 }

@@ -1,5 +1,7 @@
 #include "tc/net/coap/server.h"
 
+#include <algorithm>
+
 #include "tc/net/coap/message_builder.h"
 
 namespace tc::coap {
@@ -119,7 +121,7 @@ Status Response::Append(std::span<const uint8_t> bytes) {
     overflowed_ = true;
     return Status(ErrorCode::kResourceExhausted, "response body exceeds the body buffer");
   }
-  for (size_t i = 0; i < bytes.size(); ++i) buffer_[size_ + i] = bytes[i];
+  std::copy(bytes.begin(), bytes.end(), buffer_.begin() + size_);
   size_ += bytes.size();
   return Status::Ok();
 }

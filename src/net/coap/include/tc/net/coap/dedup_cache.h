@@ -3,6 +3,7 @@
 // the oldest entry is replaced, and entries expire after EXCHANGE_LIFETIME.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -42,7 +43,7 @@ class DedupCache {
     e.message_id = message_id;
     e.stored_ms = now_ms;
     e.length = response.size();
-    for (size_t i = 0; i < response.size(); ++i) e.response[i] = response[i];
+    std::copy(response.begin(), response.end(), e.response);
     return true;
   }
 
