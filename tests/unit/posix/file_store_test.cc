@@ -93,6 +93,12 @@ struct CrashCase {
   bool expect_new;
 };
 
+std::string CrashCaseName(const ::testing::TestParamInfo<CrashCase>& info) {
+  constexpr const char* kNames[] = {"TempCreated", "TempHalfWritten", "TempWritten", "TempSynced",
+                                    "Renamed",     "DirectorySynced", "Unlinked"};
+  return kNames[static_cast<int>(info.param.step)];
+}
+
 class FileStoreCrashTest : public FileStoreTest, public ::testing::WithParamInterface<CrashCase> {};
 
 TEST_P(FileStoreCrashTest, PutInterruptedLeavesOldOrNew) {
@@ -136,7 +142,8 @@ INSTANTIATE_TEST_SUITE_P(EveryStep, FileStoreCrashTest,
                                            CrashCase{StoreStep::kTempWritten, false},
                                            CrashCase{StoreStep::kTempSynced, false},
                                            CrashCase{StoreStep::kRenamed, true},
-                                           CrashCase{StoreStep::kDirectorySynced, true}));
+                                           CrashCase{StoreStep::kDirectorySynced, true}),
+                         CrashCaseName);
 
 TEST_F(FileStoreTest, RecoveryReportsRemovedLeftovers) {
   {
