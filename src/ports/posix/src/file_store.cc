@@ -19,7 +19,13 @@ constexpr size_t kHeaderSize = 12;  // magic, length (u32 LE), CRC-32 (u32 LE)
 constexpr size_t kMaxKeyLength = 64;
 constexpr std::string_view kTempSuffix = ".tmp";
 
-std::string TempName(std::string_view key) { return "." + std::string(key) + ".tmp"; }
+// Appended piecewise: GCC 12 reports a false -Wrestrict for "." + std::string(...).
+std::string TempName(std::string_view key) {
+  std::string name(1, '.');
+  name.append(key);
+  name.append(kTempSuffix);
+  return name;
+}
 
 void PutU32(uint8_t* out, uint32_t v) {
   for (int i = 0; i < 4; ++i) out[i] = static_cast<uint8_t>(v >> (8 * i));
