@@ -21,7 +21,7 @@ fail() { echo "FAIL: $*"; cat "$out/server.err"; exit 1; }
 
 discovery=$("$client" -B 5 -m get "$base/.well-known/core")
 echo "discovery: $discovery"
-[ "$discovery" = '</status>;rt="tc.status";ct=0,</large>;ct=0' ] || fail "unexpected link format"
+[ "$discovery" = '</status>;rt="tc.status";ct=0,</large>;ct=0,</upload>' ] || fail "unexpected link format"
 
 status=$("$client" -B 5 -m get "$base/status")
 echo "status: $status"
@@ -31,6 +31,13 @@ expected=$(for c in {A..Z}; do printf '%s\n' "$(printf "%29s" "" | tr ' ' "$c")"
 large=$("$client" -B 5 -b 64 -m get "$base/large")
 [ "$large" = "$expected" ] || fail "block-wise /large differs (${#large} bytes)"
 echo "block-wise GET of 780 bytes in 64-byte blocks: ok"
+
+/usr/bin/python3 -c 'import sys; sys.stdout.buffer.write(bytes((i * 7) % 256 for i in range(1000)))' >"$out/upload.bin"
+"$client" -B 5 -b 64 -m put -f "$out/upload.bin" "$base/upload" >/dev/null
+stored=$("$client" -B 5 -m get "$base/upload")
+want=$(/usr/bin/python3 -c 'print("bytes=1000 sum=%d" % sum((i * 7) % 256 for i in range(1000)))')
+echo "upload: $stored"
+[ "$stored" = "$want" ] || fail "block-wise PUT stored '$stored', expected '$want'"
 
 missing=$("$client" -B 5 -m get "$base/missing" 2>&1 || true)
 echo "missing: $missing"

@@ -28,12 +28,42 @@ void GetLarge(void*, const tc::coap::Request&, tc::coap::Response& r) {
   }
 }
 
+// Reassembles a Block1 upload; GET reports its length and byte sum.
+struct Upload {
+  uint8_t data[4096];
+  size_t size = 0;
+};
+Upload g_upload;
+
+void PutUpload(void*, const tc::coap::Request& request, tc::coap::Response& r) {
+  const size_t offset = request.has_block1 ? request.block1.offset() : 0;
+  if (offset == 0) g_upload.size = 0;
+  if (offset != g_upload.size) {
+    r.set_code(tc::coap::code::kRequestEntityIncomplete);
+    return;
+  }
+  if (sizeof(g_upload.data) - g_upload.size < request.message.payload.size()) {
+    r.set_code(tc::coap::code::kRequestEntityTooLarge);
+    return;
+  }
+  for (uint8_t b : request.message.payload) g_upload.data[g_upload.size++] = b;
+  r.set_code(tc::coap::code::kChanged);
+}
+
+void GetUpload(void*, const tc::coap::Request&, tc::coap::Response& r) {
+  unsigned sum = 0;
+  for (size_t i = 0; i < g_upload.size; ++i) sum += g_upload.data[i];
+  const std::string text = "bytes=" + std::to_string(g_upload.size) + " sum=" + std::to_string(sum);
+  (void)r.Append(text);
+}
+
 }  // namespace
 
 int main() {
   static tc::coap::Server server(0x2000);
   if (!server.Register({"status", ";rt=\"tc.status\";ct=0", GetStatus}).ok() ||
-      !server.Register({"large", ";ct=0", GetLarge}).ok()) {
+      !server.Register({"large", ";ct=0", GetLarge}).ok() ||
+      !server.Register({"upload", "", GetUpload, nullptr, PutUpload}).ok()) {
     return 1;
   }
   const int fd = socket(AF_INET, SOCK_DGRAM, 0);
