@@ -1,0 +1,118 @@
+// A small CoAP server: turns one request datagram into at most one reply datagram. It owns no
+// socket (the port layer moves datagrams), so the same code serves UDP on the native device and a
+// serial line on boards. Requests are matched to registered resources by their Uri-Path options
+// and dispatched by method; /.well-known/core (RFC 6690) is generated from the registrations.
+// Responses are piggybacked on the ACK for CON requests and sent as NON for NON requests; bodies
+// longer than one block are served block-wise (RFC 7959 Block2) automatically.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "tc/base/fixed_vector.h"
+#include "tc/base/status.h"
+#include "tc/net/coap/block.h"
+#include "tc/net/coap/dedup_cache.h"
+#include "tc/net/coap/message.h"
+
+namespace tc::coap {
+
+inline constexpr size_t kMaxResources = 16;
+// The largest representation a handler can produce (it is served in blocks).
+inline constexpr size_t kBodyCapacity = 1024;
+// Blocks the server sends and accepts are at most 256 bytes, so a reply fits in kMaxReplySize.
+inline constexpr uint8_t kServerMaxSzx = 4;
+inline constexpr size_t kMaxReplySize = 320;
+inline constexpr size_t kDedupEntries = 4;
+// Resource::request_format value that accepts any (or no) Content-Format.
+inline constexpr uint16_t kAnyFormat = 0xFFFF;
+
+struct Request {
+  const Message& message;
+  uint64_t peer;
+  // Set when the request carried Block1: message.payload is then that one block.
+  bool has_block1;
+  BlockOption block1;
+};
+
+// What a handler fills in: a code (default 2.05 Content), an optional Content-Format and the
+// body, written into the server's fixed body buffer.
+class Response {
+ public:
+  explicit Response(std::span<uint8_t> body_buffer) : buffer_(body_buffer) {}
+
+  void set_code(uint8_t code) { code_ = code; }
+  uint8_t code() const { return code_; }
+  void set_content_format(uint16_t format) {
+    content_format_ = format;
+    has_content_format_ = true;
+  }
+  bool has_content_format() const { return has_content_format_; }
+  uint16_t content_format() const { return content_format_; }
+
+  // kResourceExhausted when the body buffer is full; the server then answers 5.00.
+  Status Append(std::span<const uint8_t> bytes);
+  Status Append(std::string_view text);
+  std::span<const uint8_t> body() const { return buffer_.first(size_); }
+  bool overflowed() const { return overflowed_; }
+
+ private:
+  std::span<uint8_t> buffer_;
+  size_t size_ = 0;
+  uint8_t code_ = code::kContent;
+  uint16_t content_format_ = 0;
+  bool has_content_format_ = false;
+  bool overflowed_ = false;
+};
+
+using Handler = void (*)(void* context, const Request& request, Response& response);
+
+struct Resource {
+  // Without a leading slash, segments separated by '/': "status", "containers/list".
+  const char* path = "";
+  // RFC 6690 attributes appended to the link, e.g. ";rt=\"tc.status\";ct=60" (may be "").
+  const char* attributes = "";
+  Handler get = nullptr;
+  Handler post = nullptr;
+  Handler put = nullptr;
+  Handler del = nullptr;
+  void* context = nullptr;
+  // Content-Format a POST/PUT payload must declare; requests with another one get 4.15.
+  uint16_t request_format = kAnyFormat;
+};
+
+class Server {
+ public:
+  // `first_message_id` seeds the ids of NON responses (a random start per RFC 7252 §4.4).
+  explicit Server(uint16_t first_message_id = 0) : next_message_id_(first_message_id) {}
+
+  // kInvalidArgument for an empty path, a leading or doubled '/', or a missing handler;
+  // kAlreadyExists for a path already registered; kResourceExhausted past kMaxResources.
+  Status Register(const Resource& resource);
+
+  struct Outcome {
+    std::span<const uint8_t> reply;  // empty: send nothing
+    Status status;                   // why the datagram was rejected or dropped (Ok otherwise)
+  };
+
+  // Handles one datagram from `peer` (an opaque id of the sender's address, for deduplication).
+  // The reply is written into `reply_buffer` (kMaxReplySize bytes are always enough).
+  Outcome Handle(std::span<const uint8_t> datagram, uint64_t peer, uint32_t now_ms,
+                 std::span<uint8_t> reply_buffer);
+
+ private:
+  const Resource* Match(const Message& message, bool& is_well_known) const;
+  Status Dispatch(const Message& message, uint64_t peer, std::span<uint8_t> reply_buffer,
+                  size_t& reply_size);
+  void WellKnownCore(Response& response) const;
+
+  FixedVector<Resource, kMaxResources> resources_;
+  DedupCache<kDedupEntries, kMaxReplySize> dedup_;
+  Message message_;
+  uint8_t body_[kBodyCapacity] = {};
+  uint16_t next_message_id_;
+};
+
+}  // namespace tc::coap
