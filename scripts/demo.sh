@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The demo. Until the native device (tinycontainerd, issue #7) lands, it shows the most complete
-# thing that exists: the tools, and device-side code running on an emulated Cortex-M4.
+# thing that exists: the tools, both runtimes, signed images, and device-side code (the engine
+# scheduling containers included) running on an emulated Cortex-M4.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-say "TinyContainer demo (foundation stage: the native-device demo arrives with issue #7)"
+say "TinyContainer demo (pre-device stage: the live native-device demo arrives with issue #7)"
 
 say "1. The operator's tool: build/bin/tinyctl --help"
 build/bin/tinyctl --help
@@ -14,7 +15,23 @@ build/bin/tinyctl --help
 say "2. Device-side base library running on a Cortex-M4 (QEMU mps2-an386)"
 tests/device/run_qemu.sh mps2-an386 build/cortex-m4/tests/device/base_selftest.elf "ALL PASSED"
 
-say "3. A signed container image: keys generated into build/demo-keys, build, verify, tamper"
+say "3. A WebAssembly module under the real runtime: tinyctl run (fib.c compiled by clang-14)"
+mkdir -p build/demo
+clang-14 --target=wasm32 -O2 -nostdlib -Wl,--no-entry -Wl,--export=run -o build/demo/fib.wasm \
+  bench/wasm/workloads/fib.c
+build/bin/tinyctl run build/demo/fib.wasm --invoke run 24 --stats
+echo "-- the same with a 100000-instruction fuel budget (the runtime stops it cleanly):"
+build/bin/tinyctl run build/demo/fib.wasm --invoke run 24 --fuel 100000 ||
+  echo "(stopped by the fuel budget, as it must be)"
+
+say "4. An eBPF program under the verifier + interpreter: tc-bpf-plugin (reads its input memory)"
+echo "ldxw r0, [r1]; exit  with memory 04030201 ->"
+echo 6110000000000000 9500000000000000 | build/bin/tc-bpf-plugin 04030201
+
+say "5. The engine on a Cortex-M4 (QEMU mps2-an386): scheduling, gate, lifecycle self-test"
+tests/device/run_qemu.sh mps2-an386 build/cortex-m4/tests/device/engine_selftest.elf "ALL PASSED"
+
+say "6. A signed container image: keys generated into build/demo-keys, build, verify, tamper"
 keys=build/demo-keys
 rm -rf "$keys" && mkdir -p "$keys/trust"
 build/bin/tinyctl keygen operator --role operator --dir "$keys"
@@ -30,7 +47,7 @@ build/bin/tinyctl verify "$keys/tampered.tc" --trust "$keys/trust" --now 1767225
   echo "(the changed byte was refused, as it must be)"
 tests/device/run_qemu.sh mps2-an386 build/cortex-m4/tests/device/image_verify_fw.elf "ALL PASSED"
 
-say "4. Code size of the device-side libraries (cortex-m4, -Os)"
+say "7. Code size of the device-side libraries (cortex-m4, -Os)"
 cmake --build --preset cortex-m4 --target size-report | grep -v '^\['
 
-say "Demo finished: tools built in build/bin, device code verified on an emulated Cortex-M4."
+say "Demo finished: tools in build/bin; runtimes, image verification and engine shown on host and emulated Cortex-M4."

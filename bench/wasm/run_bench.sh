@@ -8,8 +8,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build/host-release}
-bench=$build/bin/wasm_bench
-[[ -x $bench ]] || bench=$root/build/bin/wasm_bench
+bench=$build/bench/wasm_bench
 work=$build/bench-wasm
 src=$root/bench/wasm/workloads
 mkdir -p "$work"
