@@ -10,6 +10,7 @@
 #include "tc/ebpf/verifier.h"
 #include "tc/ebpf/vm.h"
 #include "tc/port/board.h"
+#include "tc/port/systick_counter.h"
 
 extern "C" {
 uint64_t native_fib(const uint64_t* input);
@@ -21,27 +22,7 @@ extern const unsigned long bpf_fib_size, bpf_crc32_size, bpf_sieve_size;
 
 namespace {
 
-volatile uint32_t& SysTickControl = *reinterpret_cast<volatile uint32_t*>(0xE000E010);
-volatile uint32_t& SysTickReload = *reinterpret_cast<volatile uint32_t*>(0xE000E014);
-volatile uint32_t& SysTickCurrent = *reinterpret_cast<volatile uint32_t*>(0xE000E018);
-constexpr uint32_t kCounterMask = 0xFFFFFF;
-
-void StartTicks() {
-  SysTickReload = kCounterMask;
-  SysTickCurrent = 0;
-  SysTickControl = 5;  // enabled, processor clock, no interrupt
-}
-uint32_t Now() { return SysTickCurrent; }
-uint32_t Elapsed(uint32_t start) { return (start - Now()) & kCounterMask; }
-
-// Guest instructions per SysTick tick, from a loop of known length (2 instructions per turn).
-double InstructionsPerTick() {
-  constexpr uint32_t kTurns = 200000;
-  uint32_t turns = kTurns;
-  const uint32_t start = Now();
-  asm volatile("1: subs %0, #1\n bne 1b" : "+r"(turns));
-  return 2.0 * kTurns / Elapsed(start);
-}
+using tc::port::SysTickCounter;
 
 struct Workload {
   const char* name;
@@ -72,13 +53,13 @@ bool Measure(const Workload& w, double per_tick) {
   const uint64_t sizes[2] = {w.small, w.large};
   for (int i = 0; i < 2; ++i) {
     SetInput(sizes[i]);
-    uint32_t start = Now();
+    uint32_t start = SysTickCounter::Now();
     if (vm.Run(g_input, UINT64_MAX) != tc::runtime::RunExit::kFinished) return false;
-    ebpf_ticks[i] = Elapsed(start);
+    ebpf_ticks[i] = SysTickCounter::Elapsed(start);
     executed[i] = vm.instructions_executed();
-    start = Now();
+    start = SysTickCounter::Now();
     results[i] = w.native(reinterpret_cast<const uint64_t*>(g_input));
-    native_ticks[i] = Elapsed(start);
+    native_ticks[i] = SysTickCounter::Elapsed(start);
     if (results[i] != vm.result()) return false;
   }
   const double ebpf = (ebpf_ticks[1] - ebpf_ticks[0]) * per_tick;
@@ -97,8 +78,8 @@ bool Measure(const Workload& w, double per_tick) {
 }  // namespace
 
 int main() {
-  StartTicks();
-  const double per_tick = InstructionsPerTick();
+  SysTickCounter::Start();
+  const double per_tick = SysTickCounter::InstructionsPerTick();
   const Workload workloads[] = {
       {"fib", native_fib, bpf_fib, bpf_fib_size, 1000, 21000},
       {"crc32", native_crc32, bpf_crc32, bpf_crc32_size, 2, 12},

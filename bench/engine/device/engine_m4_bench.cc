@@ -8,33 +8,14 @@
 #include "tc/base/format.h"
 #include "tc/engine/engine.h"
 #include "tc/port/board.h"
+#include "tc/port/systick_counter.h"
 
 namespace {
 
 using namespace tc::engine;
 namespace rt = tc::runtime;
 
-volatile uint32_t& SysTickControl = *reinterpret_cast<volatile uint32_t*>(0xE000E010);
-volatile uint32_t& SysTickReload = *reinterpret_cast<volatile uint32_t*>(0xE000E014);
-volatile uint32_t& SysTickCurrent = *reinterpret_cast<volatile uint32_t*>(0xE000E018);
-constexpr uint32_t kCounterMask = 0xFFFFFF;
-
-void StartTicks() {
-  SysTickReload = kCounterMask;
-  SysTickCurrent = 0;
-  SysTickControl = 5;  // enabled, processor clock, no interrupt
-}
-uint32_t Now() { return SysTickCurrent; }
-uint32_t Elapsed(uint32_t start) { return (start - Now()) & kCounterMask; }
-
-// Guest instructions per SysTick tick, from a loop of known length (2 instructions per turn).
-double InstructionsPerTick() {
-  constexpr uint32_t kTurns = 200000;
-  uint32_t turns = kTurns;
-  const uint32_t start = Now();
-  asm volatile("1: subs %0, #1\n bne 1b" : "+r"(turns));
-  return 2.0 * kTurns / Elapsed(start);
-}
+using tc::port::SysTickCounter;
 
 class BenchPort final : public EnginePort {
  public:
@@ -90,12 +71,12 @@ rt::RuntimeRegistry g_registry;
 template <typename Op>
 uint32_t PerOperation(Op op, double per_tick) {
   constexpr uint32_t kSmall = 100, kLarge = 1100;
-  uint32_t start = Now();
+  uint32_t start = SysTickCounter::Now();
   op(kSmall);
-  const uint32_t small = Elapsed(start);
-  start = Now();
+  const uint32_t small = SysTickCounter::Elapsed(start);
+  start = SysTickCounter::Now();
   op(kLarge);
-  const uint32_t large = Elapsed(start);
+  const uint32_t large = SysTickCounter::Elapsed(start);
   return static_cast<uint32_t>((large - small) * per_tick / (kLarge - kSmall) + 0.5);
 }
 
@@ -103,8 +84,8 @@ uint32_t PerOperation(Op op, double per_tick) {
 
 int main() {
   tc::port::ConsoleInit();
-  StartTicks();
-  const double per_tick = InstructionsPerTick();
+  SysTickCounter::Start();
+  const double per_tick = SysTickCounter::InstructionsPerTick();
   (void)g_registry.Register(g_runtime);
   static Engine engine(g_port, g_registry, g_pool);
   ServiceSpec store;
