@@ -4,10 +4,8 @@
 set -euo pipefail
 bench=${1:-build/host-release/bench/coap_bench}
 
-count() {  # count OPERATION ITERATIONS -> instructions of the whole run
-  valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bench" "$1" "$2" 2>&1 >/dev/null |
-    sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
-}
+source "$(dirname "$0")/lib/callgrind.sh"
+count() { callgrind_total "$bench" "$1" "$2"; }  # OPERATION ITERATIONS
 
 printf '| operation | request bytes | instructions per operation |\n|---|---|---|\n'
 for op in parse-request handle-get handle-block2; do

@@ -4,10 +4,8 @@
 set -euo pipefail
 bench=${1:-build/host-release/bench/image_bench}
 
-count() {  # count OPERATION ITERATIONS -> instructions of the whole run
-  valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bench" "$1" "$2" 2>&1 >/dev/null |
-    sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
-}
+source "$(dirname "$0")/lib/callgrind.sh"
+count() { callgrind_total "$bench" "$1" "$2"; }  # OPERATION ITERATIONS
 
 printf '| operation | image bytes | instructions per image | per byte |\n|---|---|---|---|\n'
 for op in verify-sign1 verify-mac0; do

@@ -8,10 +8,8 @@ build=${1:-build/host-release}
 bench=$build/bench/tc-ebpf-bench
 [ -x "$bench" ] || { echo "bench/ebpf: $bench not built"; exit 1; }
 
-instructions() {  # instructions ARGS... -> total Ir of one run
-  valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bench" "$@" 2>&1 >/dev/null |
-    sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
-}
+source "$(dirname "$0")/../../scripts/lib/callgrind.sh"
+instructions() { callgrind_total "$bench" "$@"; }  # ARGS... -> total Ir of one run
 ebpf_count() { "$bench" "$@" | sed -n 's/.*ebpf_instructions=\([0-9]*\).*/\1/p'; }
 
 declare -A small=([fib]=1000 [crc32]=2 [sieve]=1000)
