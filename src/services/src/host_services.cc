@@ -3,8 +3,13 @@
 // the work and their own limits (rate, storage, exact kv quota).
 #include "tc/services/host_services.h"
 
+#include "service_util.h"
+
 namespace tc::services {
 namespace {
+
+using internal::OwnerOf;
+using internal::Reply;
 
 using engine::HostFunction;
 using engine::Number;
@@ -12,13 +17,6 @@ using runtime::HostAction;
 using runtime::HostReply;
 
 constexpr uint64_t kLine = 1000000;  // token units per log line
-
-constexpr HostReply Reply(int64_t value) { return {HostAction::kContinue, value}; }
-
-std::string_view OwnerOf(engine::ServiceCall& call) {
-  const engine::Container* c = call.engine->Find(call.container);
-  return c == nullptr ? std::string_view() : c->uid.view();
-}
 
 int32_t CodeFor(const Status& status) {
   switch (status.code()) {
@@ -53,9 +51,12 @@ Status HostServices::Register(engine::Engine& engine) {
     TC_RETURN_IF_ERROR(
         engine.AddBinding({"tc", "log", "ii:i", kBpfHelperLog, Number(HostFunction::kLog)}));
   }
-  // now_us is built into the engine; bind it here so every container can import it.
+  // now_us, sleep_us and yield are built into the engine; bound here so containers can import them.
   TC_RETURN_IF_ERROR(
       engine.AddBinding({"tc", "now_us", ":I", kBpfHelperNowUs, Number(HostFunction::kNowUs)}));
+  TC_RETURN_IF_ERROR(
+      engine.AddBinding({"tc", "sleep_us", "I:i", -1, Number(HostFunction::kSleepUs)}));
+  TC_RETURN_IF_ERROR(engine.AddBinding({"tc", "yield", ":i", -1, Number(HostFunction::kYield)}));
   if (ports_.entropy != nullptr) {
     TC_RETURN_IF_ERROR(engine.RegisterService(HostFunction::kRandom, Spec(&Random, this, 1)));
     TC_RETURN_IF_ERROR(engine.AddBinding(
@@ -75,7 +76,7 @@ Status HostServices::Register(engine::Engine& engine) {
     TC_RETURN_IF_ERROR(
         engine.AddBinding({"tc", "kv_del", "ii:i", kBpfHelperKvDel, Number(HostFunction::kKvDel)}));
   }
-  return Status::Ok();
+  return RegisterFemtoHelpers(engine);
 }
 
 uint32_t HostServices::log_dropped(uint32_t id) const {
@@ -135,24 +136,27 @@ HostReply HostServices::KvGet(void* self_ptr, engine::ServiceCall& call) {
   return Reply(static_cast<int64_t>(*length));
 }
 
-HostReply HostServices::KvSet(void* self_ptr, engine::ServiceCall& call) {
-  auto* self = static_cast<HostServices*>(self_ptr);
+int64_t HostServices::Store(KvStorage& kv, engine::ServiceCall& call, std::span<const uint8_t> key,
+                            std::span<const uint8_t> value) {
   const std::string_view owner = OwnerOf(call);
-  const std::span<const uint8_t> key = call.resolved->buffers[0];
-  const std::span<const uint8_t> value = call.resolved->buffers[1];
-  if (key.empty()) return Reply(engine::kGuestInvalidArgument);
-  const auto old = self->ports_.kv->Size(owner, key);
-  if (!old.ok() && old.status().code() != ErrorCode::kNotFound) return Reply(kGuestIoError);
+  if (key.empty()) return engine::kGuestInvalidArgument;
+  const auto old = kv.Size(owner, key);
+  if (!old.ok() && old.status().code() != ErrorCode::kNotFound) return kGuestIoError;
   const int64_t delta =
       Charge(key.size(), value.size()) - (old.ok() ? Charge(key.size(), *old) : 0);
   // Charge first: the quota decides before the storage changes.
-  if (!call.engine->ChargeKv(call.container, delta).ok()) return Reply(engine::kGuestKvQuota);
-  const Status stored = self->ports_.kv->Set(owner, key, value);
+  if (!call.engine->ChargeKv(call.container, delta).ok()) return engine::kGuestKvQuota;
+  const Status stored = kv.Set(owner, key, value);
   if (!stored.ok()) {
     (void)call.engine->ChargeKv(call.container, -delta);
-    return Reply(CodeFor(stored));
+    return CodeFor(stored);
   }
-  return Reply(0);
+  return 0;
+}
+
+HostReply HostServices::KvSet(void* self_ptr, engine::ServiceCall& call) {
+  auto* self = static_cast<HostServices*>(self_ptr);
+  return Reply(Store(*self->ports_.kv, call, call.resolved->buffers[0], call.resolved->buffers[1]));
 }
 
 HostReply HostServices::KvDel(void* self_ptr, engine::ServiceCall& call) {

@@ -7,6 +7,7 @@
 #include "engine_fixture.h"
 #include "tc/services/host_services.h"
 #include "tc/services/memory_kv_storage.h"
+#include "tinycontainer.h"
 
 namespace tc::services {
 namespace {
@@ -48,8 +49,11 @@ class ServicesTest : public EngineFixture {
   }
 
   int64_t Call(uint32_t id, HostFunction f, std::initializer_list<uint64_t> args) {
+    return Call(id, Number(f), args);
+  }
+  int64_t Call(uint32_t id, uint16_t service, std::initializer_list<uint64_t> args) {
     runtime::HostCall call;
-    call.service = Number(f);
+    call.service = service;
     call.arg_count = static_cast<uint8_t>(args.size());
     size_t i = 0;
     for (uint64_t a : args) call.args[i++] = a;
@@ -210,6 +214,55 @@ TEST_F(ServicesTest, BufferOutsideGuestMemoryNeverReachesTheService) {
   EXPECT_TRUE(sink_.lines.empty());
   EXPECT_EQ(Get(id).counters.denials, 2u);
 }
+
+TEST_F(ServicesTest, FemtoMemcpyCopiesInsideTheCallersMemoryOnly) {
+  const uint32_t id = Add(ServiceBit(Service::kTime));  // any granted service suffices
+  Put(0, "abcdef");
+  EXPECT_EQ(Call(id, kFemtoMemcpy, {100, 0, 6}), 100);
+  EXPECT_EQ(At(100, 6), "abcdef");
+  EXPECT_EQ(Call(id, kFemtoMemcpy, {1, 0, 5}), 1);  // overlapping regions
+  EXPECT_EQ(At(0, 6), "aabcde");
+  EXPECT_EQ(Call(id, kFemtoMemcpy, {250, 0, 10}), engine::kGuestBadBuffer);
+  const uint32_t none = Add(0);
+  EXPECT_EQ(Call(none, kFemtoMemcpy, {100, 0, 6}), engine::kGuestNotPermitted);
+}
+
+TEST_F(ServicesTest, FemtoStoreAndFetchShareTheCallersKvNamespaceAndQuota) {
+  const uint32_t id = Add(kAll, 8);
+  EXPECT_EQ(Call(id, kFemtoStoreLocal, {7, 0xDEADBEEF}), 0);
+  EXPECT_EQ(Get(id).kv_used, 8u);
+  EXPECT_EQ(Call(id, kFemtoFetchLocal, {7, 32}), 0);
+  uint32_t value = 0;
+  std::memcpy(&value, memory_ + 32, 4);
+  EXPECT_EQ(value, 0xDEADBEEFu);
+  EXPECT_EQ(Call(id, kFemtoStoreLocal, {8, 1}), engine::kGuestKvQuota);
+  EXPECT_EQ(Call(id, kFemtoFetchLocal, {8, 32}), kGuestKvNotFound);
+  EXPECT_EQ(Call(id, kFemtoFetchLocal, {7, 254}), engine::kGuestBadBuffer);
+  const uint32_t other = Add(kAll);
+  EXPECT_EQ(Call(other, kFemtoFetchLocal, {7, 32}), kGuestKvNotFound);
+}
+
+TEST_F(ServicesTest, FemtoNowMsIsTheEngineClockInMilliseconds) {
+  const uint32_t id = Add(ServiceBit(Service::kTime));
+  port_.AdvanceUs(12345678);
+  EXPECT_EQ(Call(id, kFemtoNowMs, {}), 12345);
+  EXPECT_EQ(Call(id, HostFunction::kNowUs, {}), 12345678);
+}
+
+// The SDK header and the engine side agree on every number the guest sees.
+static_assert(TC_BPF_HELPER_LOG == kBpfHelperLog && TC_BPF_HELPER_MEMCPY == kBpfHelperMemcpy &&
+              TC_BPF_HELPER_STORE_LOCAL == kBpfHelperStoreLocal &&
+              TC_BPF_HELPER_FETCH_LOCAL == kBpfHelperFetchLocal &&
+              TC_BPF_HELPER_NOW_MS == kBpfHelperNowMs && TC_BPF_HELPER_NOW_US == kBpfHelperNowUs &&
+              TC_BPF_HELPER_KV_GET == kBpfHelperKvGet && TC_BPF_HELPER_KV_SET == kBpfHelperKvSet &&
+              TC_BPF_HELPER_KV_DEL == kBpfHelperKvDel && TC_BPF_HELPER_RANDOM == kBpfHelperRandom);
+static_assert(TC_ENOT_PERMITTED == engine::kGuestNotPermitted &&
+              TC_EBAD_BUFFER == engine::kGuestBadBuffer && TC_EKV_QUOTA == engine::kGuestKvQuota &&
+              TC_EINVALID == engine::kGuestInvalidArgument &&
+              TC_EUNKNOWN_SERVICE == engine::kGuestUnknownService &&
+              TC_EKV_NOT_FOUND == kGuestKvNotFound && TC_ELOG_DROPPED == kGuestLogDropped &&
+              TC_EKV_FULL == kGuestKvStoreFull && TC_EKV_TOO_LARGE == kGuestKvTooLarge &&
+              TC_EIO == kGuestIoError);
 
 }  // namespace
 }  // namespace tc::services

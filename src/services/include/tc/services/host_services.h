@@ -27,13 +27,26 @@ struct LogLimit {
   uint32_t lines_per_second = 10;
 };
 
-// eBPF helper numbers (Femto-Containers' where the signature matches; docs/services.md).
-inline constexpr int32_t kBpfHelperLog = 0x01;  // Femto-Containers bpf_printf (fixed text only)
+// eBPF helper numbers; sdk/include/tinycontainer.h declares the same (a test compares them).
+// Femto-Containers' numbers where the service matches (docs/services.md has the table).
+inline constexpr int32_t kBpfHelperLog = 0x01;         // Femto bpf_printf's number, (text, length)
+inline constexpr int32_t kBpfHelperMemcpy = 0x02;      // Femto bpf_memcpy
+inline constexpr int32_t kBpfHelperStoreLocal = 0x10;  // Femto bpf_store_local(u32, u32)
+inline constexpr int32_t kBpfHelperFetchLocal = 0x12;  // Femto bpf_fetch_local(u32, u32*)
+inline constexpr int32_t kBpfHelperNowMs = 0x20;       // Femto bpf_now_ms
 inline constexpr int32_t kBpfHelperNowUs = 0x21;
-inline constexpr int32_t kBpfHelperKvGet = 0x31;
-inline constexpr int32_t kBpfHelperKvSet = 0x32;
-inline constexpr int32_t kBpfHelperKvDel = 0x33;
-inline constexpr int32_t kBpfHelperRandom = 0x34;
+inline constexpr int32_t kBpfHelperKvGet = 0x24;
+inline constexpr int32_t kBpfHelperKvSet = 0x25;
+inline constexpr int32_t kBpfHelperKvDel = 0x26;
+inline constexpr int32_t kBpfHelperRandom = 0x27;
+
+// Host function numbers of the Femto-Containers-compatible helpers (their signatures differ from
+// the tc services they share storage/time with). Taken from the top of the engine's free range
+// so the WASI subset can grow from 13 upwards.
+inline constexpr uint16_t kFemtoMemcpy = 28;
+inline constexpr uint16_t kFemtoStoreLocal = 29;
+inline constexpr uint16_t kFemtoFetchLocal = 30;
+inline constexpr uint16_t kFemtoNowMs = 31;
 
 struct ServicePorts {
   LogSink* log = nullptr;
@@ -47,7 +60,9 @@ class HostServices {
   HostServices(const HostServices&) = delete;
   HostServices& operator=(const HostServices&) = delete;
 
-  // Registers log, random and kv_get/kv_set/kv_del (those whose port is set) and their bindings.
+  // Registers log, random and kv_get/kv_set/kv_del (those whose port is set), the
+  // Femto-Containers-compatible eBPF helpers, and the bindings of these and of the engine's
+  // built-in now_us/sleep_us/yield.
   Status Register(engine::Engine& engine);
 
   // Lines dropped by the rate limit for the container `id` (0 for an unknown container).
@@ -69,6 +84,14 @@ class HostServices {
   static runtime::HostReply KvGet(void* self, engine::ServiceCall& call);
   static runtime::HostReply KvSet(void* self, engine::ServiceCall& call);
   static runtime::HostReply KvDel(void* self, engine::ServiceCall& call);
+  static runtime::HostReply Memcpy(void* self, engine::ServiceCall& call);
+  static runtime::HostReply StoreLocal(void* self, engine::ServiceCall& call);
+  static runtime::HostReply FetchLocal(void* self, engine::ServiceCall& call);
+  static runtime::HostReply NowMs(void* self, engine::ServiceCall& call);
+  Status RegisterFemtoHelpers(engine::Engine& engine);
+  // Creates or replaces a record of the caller, charging the exact byte change to its kv quota.
+  static int64_t Store(KvStorage& kv, engine::ServiceCall& call, std::span<const uint8_t> key,
+                       std::span<const uint8_t> value);
 
   ServicePorts ports_;
   LogLimit limit_;
