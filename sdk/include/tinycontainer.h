@@ -33,6 +33,12 @@ typedef unsigned long long tc_u64;
 #define TC_ELOG_DROPPED (-11)  /* log rate limit: line dropped (and counted) */
 #define TC_EKV_FULL (-12)      /* the device's kv storage is full */
 #define TC_EKV_TOO_LARGE (-27) /* key or value longer than the storage supports */
+#define TC_EWOULD_BLOCK (-11)  /* channel: the peer's queue is full */
+#define TC_ENO_CHANNEL (-23)   /* channel: every channel slot of the device is in use */
+#define TC_EMSG_TOO_LONG (-90) /* channel: message longer than the build's message size */
+
+#define TC_ACCESS_READ 1
+#define TC_ACCESS_WRITE 2
 
 #if defined(__wasm__)
 #define TC_IMPORT(name) __attribute__((import_module("tc"), import_name(name)))
@@ -56,6 +62,18 @@ tc_i32 tc_kv_set(const void* key, tc_u32 key_length, const void* value, tc_u32 v
 TC_IMPORT("kv_del") tc_i32 tc_kv_del(const void* key, tc_u32 key_length);
 /* Fills `out` with random bytes; returns `length`. Needs "random". */
 TC_IMPORT("random") tc_i32 tc_random(void* out, tc_u32 length);
+
+/* Endpoints and channels. `access`: TC_ACCESS_READ, TC_ACCESS_WRITE or both. Returns a handle or
+ * an error (TC_ENO_ENDPOINT, TC_EDIRECTION, TC_EHANDLE_QUOTA, TC_ENO_CHANNEL). Needs "channel"
+ * for a container peer, "endpoint" for a device. */
+TC_IMPORT("open") tc_i32 tc_open(tc_u32 endpoint, tc_u32 access);
+/* Reads one message (truncated to `capacity`); returns the bytes copied. Blocks this container
+ * while the channel is empty. */
+TC_IMPORT("read") tc_i32 tc_read(tc_i32 handle, void* out, tc_u32 capacity);
+/* Queues one message for the peer; returns its length, TC_EWOULD_BLOCK when the peer's queue is
+ * full, TC_EMSG_TOO_LONG above the build's message size. */
+TC_IMPORT("write") tc_i32 tc_write(tc_i32 handle, const void* data, tc_u32 length);
+TC_IMPORT("close") tc_i32 tc_close(tc_i32 handle);
 
 #undef TC_IMPORT
 #endif /* __wasm__ */

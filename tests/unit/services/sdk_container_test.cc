@@ -12,6 +12,7 @@
 #include "metered_runtime.h"
 #include "tc/ebpf/ebpf_runtime.h"
 #include "tc/engine/engine.h"
+#include "tc/services/channels.h"
 #include "tc/services/host_services.h"
 #include "tc/services/memory_kv_storage.h"
 #include "tc/wasm/wasm_runtime.h"
@@ -47,10 +48,12 @@ class SdkContainers : public ::testing::Test {
         services_({&sink_, &entropy_, &kv_}) {
     port_.set_on_tick([this] { engine_.OnTick(); });
     EXPECT_TRUE(services_.Register(engine_).ok());
+    EXPECT_TRUE(channels_.Register(engine_).ok());
   }
 
   uint32_t Start(const char* uid, image::RuntimeKind kind, const char* loop,
-                 const std::vector<uint8_t>& code, image::ServiceMask services) {
+                 const std::vector<uint8_t>& code, image::ServiceMask services,
+                 std::initializer_list<engine::Endpoint> endpoints = {}, uint8_t priority = 5) {
     image::ContainerMetadata m;
     EXPECT_TRUE(m.uid.Assign(uid).ok());
     m.runtime = kind;
@@ -59,8 +62,11 @@ class SdkContainers : public ::testing::Test {
     m.quotas.stack_bytes = kind == image::RuntimeKind::kWasm ? 4096 : 512;
     m.quotas.kv_bytes = 64;
     m.schedule.period_us = 1000;
-    m.schedule.priority = 5;
+    m.schedule.priority = priority;
     m.permissions.services = services;
+    m.quotas.max_handles = 2;
+    for (const engine::Endpoint& e : endpoints)
+      EXPECT_TRUE(m.permissions.endpoints.push_back(e).ok());
     engine::InstallRequest request;
     request.metadata = &m;
     request.code = code;
@@ -103,6 +109,7 @@ class SdkContainers : public ::testing::Test {
   DeterministicEntropy entropy_{7};
   MemoryKvStorage<8> kv_;
   HostServices services_;
+  Channels channels_;
 
  private:
   runtime::RuntimeRegistry& Registry() {
@@ -176,6 +183,76 @@ TEST_F(SdkContainers, EbpfContainerWithoutKvPermissionIsDenied) {
   EXPECT_EQ(Get(id).exit_code, TC_ENOT_PERMITTED);
   EXPECT_EQ(Get(id).counters.denials, 1u);
   EXPECT_TRUE(sink_.lines.empty());
+}
+
+engine::Endpoint ChannelEnd(uint8_t id, const char* peer, uint8_t peer_endpoint,
+                            engine::Direction direction) {
+  engine::Endpoint e;
+  e.id = id;
+  e.peer.kind = engine::PeerKind::kContainer;
+  EXPECT_TRUE(e.peer.container_uid.Assign(peer).ok());
+  e.peer.container_endpoint = peer_endpoint;
+  e.direction = direction;
+  return e;
+}
+
+constexpr image::ServiceMask kLogAndChannel =
+    ServiceBit(Service::kLog) | ServiceBit(Service::kChannel);
+
+TEST_F(SdkContainers, BlockedReaderIsResumedWhenThePeerWrites) {
+  const std::vector<uint8_t> module = ReadModule("channel.wasm");
+  ASSERT_FALSE(module.empty());
+  // The consumer has the higher priority: it runs first each period and blocks in tc_read.
+  const uint32_t consumer =
+      Start("consumer", image::RuntimeKind::kWasm, "consumer", module, kLogAndChannel,
+            {ChannelEnd(2, "producer", 1, engine::Direction::kIn)}, 9);
+  const uint32_t producer =
+      Start("producer", image::RuntimeKind::kWasm, "producer", module, kLogAndChannel,
+            {ChannelEnd(1, "consumer", 2, engine::Direction::kOut)}, 5);
+  RunUntil(500);
+  EXPECT_EQ(Get(consumer).state, engine::State::kSleeping);  // got msg 1, waits for its period
+  RunUntil(1500);
+  EXPECT_EQ(Get(consumer).state, engine::State::kSleeping);
+  RunUntil(2900);
+  ASSERT_EQ(sink_.lines.size(), 3u);
+  EXPECT_EQ(sink_.lines[0], "consumer: got msg 1");
+  EXPECT_EQ(sink_.lines[2], "consumer: got msg 3");
+  EXPECT_EQ(Get(consumer).counters.denials, 0u);
+  EXPECT_EQ(Get(producer).counters.denials, 0u);
+  EXPECT_EQ(channels_.Pending("consumer", 2), 0u);
+}
+
+TEST_F(SdkContainers, ReaderBlocksWhileTheChannelIsEmpty) {
+  const std::vector<uint8_t> module = ReadModule("channel.wasm");
+  ASSERT_FALSE(module.empty());
+  const uint32_t consumer =
+      Start("consumer", image::RuntimeKind::kWasm, "consumer", module, kLogAndChannel,
+            {ChannelEnd(2, "producer", 1, engine::Direction::kIn)});
+  RunUntil(3000);
+  EXPECT_EQ(Get(consumer).state, engine::State::kBlocked);
+  EXPECT_EQ(Get(consumer).counters.activations, 0u);  // never finished its first loop
+  EXPECT_TRUE(sink_.lines.empty());
+  // Stopping a blocked reader releases its handle; a later write is queued, not delivered.
+  ASSERT_TRUE(engine_.Stop(consumer).ok());
+  RunUntil(4000);
+  EXPECT_EQ(Get(consumer).state, engine::State::kStopped);
+  const uint32_t producer =
+      Start("producer", image::RuntimeKind::kWasm, "producer", module, kLogAndChannel,
+            {ChannelEnd(1, "consumer", 2, engine::Direction::kOut)});
+  RunUntil(4500);
+  EXPECT_EQ(Get(producer).counters.activations, 1u);
+  EXPECT_EQ(channels_.Pending("consumer", 2), 1u);
+}
+
+TEST_F(SdkContainers, OpeningAnEndpointAgainstItsDirectionIsDenied) {
+  const std::vector<uint8_t> module = ReadModule("channel.wasm");
+  ASSERT_FALSE(module.empty());
+  const uint32_t id = Start("consumer", image::RuntimeKind::kWasm, "wrong_way", module,
+                            kLogAndChannel, {ChannelEnd(2, "producer", 1, engine::Direction::kIn)});
+  RunUntil(1000);
+  EXPECT_EQ(Get(id).exit_code, TC_EDIRECTION);
+  EXPECT_EQ(Get(id).counters.denials, 1u);
+  EXPECT_EQ(engine_.audit_log()[0].reason, engine::DenialReason::kDirectionNotAllowed);
 }
 
 }  // namespace
