@@ -61,10 +61,14 @@ Status Channels::Register(engine::Engine& engine) {
   return engine.AddBinding({"tc", "close", "i:i", -1, Number(HostFunction::kClose)});
 }
 
-size_t Channels::Pending(std::string_view uid, uint8_t endpoint) const {
+size_t Channels::Pending(std::string_view uid, uint8_t endpoint, std::string_view peer_uid,
+                         uint8_t peer_endpoint) const {
   for (const Channel& ch : channels_) {
     for (int side = 0; side < 2; ++side) {
-      if (ch.used && ch.ends[side].uid.view() == uid && ch.ends[side].endpoint == endpoint) {
+      const End& mine = ch.ends[side];
+      const End& theirs = ch.ends[1 - side];
+      if (ch.used && mine.uid.view() == uid && mine.endpoint == endpoint &&
+          theirs.uid.view() == peer_uid && theirs.endpoint == peer_endpoint) {
         return ch.to_end[side].size();
       }
     }

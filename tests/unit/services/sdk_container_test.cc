@@ -219,7 +219,7 @@ TEST_F(SdkContainers, BlockedReaderIsResumedWhenThePeerWrites) {
   EXPECT_EQ(sink_.lines[2], "consumer: got msg 3");
   EXPECT_EQ(Get(consumer).counters.denials, 0u);
   EXPECT_EQ(Get(producer).counters.denials, 0u);
-  EXPECT_EQ(channels_.Pending("consumer", 2), 0u);
+  EXPECT_EQ(channels_.Pending("consumer", 2, "producer", 1), 0u);
 }
 
 TEST_F(SdkContainers, ReaderBlocksWhileTheChannelIsEmpty) {
@@ -241,7 +241,7 @@ TEST_F(SdkContainers, ReaderBlocksWhileTheChannelIsEmpty) {
             {ChannelEnd(1, "consumer", 2, engine::Direction::kOut)});
   RunUntil(4500);
   EXPECT_EQ(Get(producer).counters.activations, 1u);
-  EXPECT_EQ(channels_.Pending("consumer", 2), 1u);
+  EXPECT_EQ(channels_.Pending("consumer", 2, "producer", 1), 1u);
 }
 
 TEST_F(SdkContainers, OpeningAnEndpointAgainstItsDirectionIsDenied) {

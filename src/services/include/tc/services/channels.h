@@ -42,8 +42,10 @@ class Channels {
   // Registers open/read/write/close and their "tc" imports.
   Status Register(engine::Engine& engine);
 
-  // Messages waiting for the end (uid, endpoint); 0 when there is no such channel.
-  size_t Pending(std::string_view uid, uint8_t endpoint) const;
+  // Messages waiting for the end (uid, endpoint) from (peer_uid, peer_endpoint); 0 when there is
+  // no such channel.
+  size_t Pending(std::string_view uid, uint8_t endpoint, std::string_view peer_uid,
+                 uint8_t peer_endpoint) const;
 
  private:
   struct End {
