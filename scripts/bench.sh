@@ -23,5 +23,7 @@ section "eBPF interpreter (bench/ebpf/run.sh, callgrind, large run minus small r
 bench/ebpf/run.sh build/host-release
 section "Engine: host call through the gate, denial, container switch (bench/engine/run.sh)"
 bench/engine/run.sh build/host-release
+section "Host services through the gate: log, kv, random (bench/services/run.sh, callgrind)"
+bench/services/run.sh build/host-release
 section "CoAP server, x86-64 instructions (callgrind, host-release)"
 scripts/bench-coap.sh build/host-release/bench/coap_bench
