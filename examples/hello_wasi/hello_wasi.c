@@ -8,6 +8,7 @@ int main(int argc, char** argv) {
   printf("argc=%d int=%d neg=%d hex=%#x padded=[%6d] left=[%-6d]\n", argc > 0, 42, -17, 0xBEEFu,
          7, 7);
   printf("char=%c string=[%10s] long=%ld unsigned=%u\n", 'Z', "right", 1234567890L, 4000000000u);
+  printf("fixed=%.3f exp=%e general=%g\n", 3.14159, 12345.678, 0.0001);
   unsigned long long sum = 0;
   for (int i = 1; i <= 10; ++i) {
     sum += (unsigned long long)i * i;

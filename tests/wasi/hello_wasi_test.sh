@@ -31,5 +31,17 @@ fi
 if [ $? -ne 1 ] || ! grep -q "instantiation failed" "$work/mem.err"; then
   echo "FAIL --memory-limit 4096 was not refused:"; cat "$work/mem.err"; failures=$((failures + 1))
 fi
+# A WASI function outside the subset is named before anything runs.
+if command -v wat2wasm >/dev/null; then
+  printf '(module (import "wasi_snapshot_preview1" "path_open" (func)) (func (export "_start")))' \
+    >"$work/path_open.wat"
+  wat2wasm "$work/path_open.wat" -o "$work/path_open.wasm"
+  "$tinyctl" run "$work/path_open.wasm" >/dev/null 2>"$work/unknown.err"
+  if [ $? -ne 1 ] || ! grep -q "unresolved imports: wasi_snapshot_preview1.path_open" "$work/unknown.err"; then
+    echo "FAIL unknown import not named:"; cat "$work/unknown.err"; failures=$((failures + 1))
+  fi
+else
+  echo "SKIP: unknown-import check (wat2wasm not installed)"
+fi
 [ "$failures" -eq 0 ] && echo "ok   hello_wasi: stdout, stderr and exit code $wasi_rc match the native build"
 exit $((failures > 0))
