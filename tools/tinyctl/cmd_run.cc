@@ -1,19 +1,24 @@
-// `tinyctl run MODULE [--invoke NAME [ARG...]] [--fuel N] [--memory-limit BYTES] [--stats]`
-// (PRODUCT §5): decodes, validates and instantiates a .wasm with tc_wasm and runs one export.
+// `tinyctl run MODULE [ARG...] | --invoke NAME [ARG...]` with `--fuel N --memory-limit BYTES
+// --stats` (PRODUCT §5): runs `_start` of a wasm32-wasi program with the WASI subset, or one
+// export.
 #include "commands.h"
 
 #include <charconv>
+#include <chrono>
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "command_table.h"
+#include "tc/wasi/wasi.h"
 #include "tc/wasm/instance.h"
 #include "tc/wasm/module.h"
 #include "tc/wasm/thread.h"
@@ -108,6 +113,38 @@ std::string FormatResult(wasm::ValType type, wasm::Slot v) {
   }
 }
 
+// WASI fds 1 and 2 go to this process's stdout and stderr.
+class StdioSink final : public tc::wasi::OutputSink {
+ public:
+  bool Write(uint32_t fd, std::span<const uint8_t> bytes) override {
+    std::ostream& out = fd == 2 ? std::cerr : std::cout;
+    out.write(reinterpret_cast<const char*>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
+    return static_cast<bool>(out);
+  }
+};
+
+class HostSystem final : public tc::wasi::SystemInterface {
+ public:
+  uint64_t NowNs(uint32_t clock_id) override {
+    using namespace std::chrono;
+    if (clock_id == 0) {
+      return duration_cast<nanoseconds>(system_clock::now().time_since_epoch()).count();
+    }
+    if (clock_id == 1) {
+      return duration_cast<nanoseconds>(steady_clock::now().time_since_epoch()).count();
+    }
+    return static_cast<uint64_t>(std::clock()) * (1000000000ull / CLOCKS_PER_SEC);
+  }
+  bool Random(std::span<uint8_t> out) override {
+    for (uint8_t& b : out) b = static_cast<uint8_t>(device_());
+    return true;
+  }
+
+ private:
+  std::random_device device_;
+};
+
 int Fail(const RunOptions& o, const std::string& message) {
   std::cerr << "tinyctl run: " << o.module_path << ": " << message << "\n";
   return kExitFailure;
@@ -130,30 +167,38 @@ int Run(const RunOptions& o) {
   if (!decoded.ok()) return Fail(o, "module rejected: " + Describe(decoded.status()));
   const wasm::Module& module = **decoded;
 
+  std::string unresolved;
+  for (uint32_t i = 0; i < module.import_count; ++i) {
+    const wasm::Import& import = module.imports[i];
+    if (import.module.Equals(tc::wasi::kModuleName) && tc::wasi::Provides(import.name)) continue;
+    unresolved +=
+        (unresolved.empty() ? "" : ", ") + NameText(import.module) + "." + NameText(import.name);
+  }
+  if (!unresolved.empty()) {
+    return Fail(o, "unresolved imports: " + unresolved + " (this build provides only the " +
+                       tc::wasi::kModuleName + " subset of docs/wasi.md)");
+  }
   std::string entry = o.invoke;
   if (entry.empty()) {
-    if (module.import_count != 0) {
-      std::string names;
-      for (uint32_t i = 0; i < module.import_count; ++i) {
-        names += (i ? ", " : "") + NameText(module.imports[i].module) + "." +
-                 NameText(module.imports[i].name);
-      }
-      return Fail(o, "running _start needs imports this build does not provide (" + names +
-                         "); WASI and the tc host services arrive with the engine issue — use "
-                         "--invoke NAME for a self-contained export");
-    }
     if (module.FindExport("_start", wasm::ExternKind::kFunction) == nullptr) {
       return Fail(o, "the module exports no _start function; use --invoke NAME");
     }
     entry = "_start";
   }
-  if (module.import_count != 0) {
-    std::string names;
-    for (uint32_t i = 0; i < module.import_count; ++i) {
-      names += (i ? ", " : "") + NameText(module.imports[i].module) + "." +
-               NameText(module.imports[i].name);
-    }
-    return Fail(o, "unresolved imports (no host services in this build yet): " + names);
+  // Without --invoke the positional ARGs are the program's argv[1..]; argv[0] is the module path.
+  std::vector<const char*> argv{o.module_path.c_str()};
+  if (o.invoke.empty()) {
+    for (const std::string& arg : o.args) argv.push_back(arg.c_str());
+  }
+  StdioSink sink;
+  HostSystem system;
+  tc::wasi::Context wasi(sink, system, argv);
+  std::vector<wasm::Function> import_functions(module.import_count);
+  std::vector<wasm::Extern> imports(module.import_count);
+  if (tc::Status s =
+          wasm::ResolveHostImports(module, wasi.host_functions(), import_functions, imports);
+      !s.ok()) {
+    return Fail(o, "cannot link the imports: " + Describe(s));
   }
 
   uint64_t quota = o.memory_limit;
@@ -171,7 +216,7 @@ int Run(const RunOptions& o) {
   wasm::InstanceOptions options;
   options.memory_storage = {memory.get(), module.has_memory ? quota : 0};
   tc::runtime::TrapReason trap;
-  auto instance = wasm::Instantiate(module, {}, instance_arena, options, &trap);
+  auto instance = wasm::Instantiate(module, imports, instance_arena, options, &trap);
   if (!instance.ok()) {
     std::string why = Describe(instance.status());
     if (instance.status().code() == tc::ErrorCode::kTrap) {
@@ -185,8 +230,24 @@ int Run(const RunOptions& o) {
   wasm::Thread thread(stack, frames);
   const int64_t fuel = o.fuel >= 0 ? o.fuel : INT64_MAX;
   thread.set_fuel(fuel);
+  auto print_stats = [&] {
+    if (!o.stats) return;
+    std::cerr << "module bytes:      " << binary.size() << "\n"
+              << "module arena used: " << module_arena.used() << "\n"
+              << "fuel used:         " << (fuel - thread.fuel()) << "\n"
+              << "wasm calls:        " << thread.calls() << "\n"
+              << "host calls:        " << thread.host_calls() << "\n";
+    if ((*instance)->memory != nullptr) {
+      std::cerr << "memory pages:      " << (*instance)->memory->pages << " ("
+                << (*instance)->memory->accessible << " bytes accessible, quota "
+                << (*instance)->memory->capacity << ")\n";
+    }
+  };
+  // proc_exit ends the guest with a host trap; the WASI context says it was a clean exit.
+  constexpr int kProcExited = -1;
   auto finish = [&](const char* what) -> int {
     RunExit exit = thread.Run();
+    if (exit == RunExit::kTrapped && wasi.exited()) return kProcExited;
     if (exit != RunExit::kFinished) {
       if (exit == RunExit::kTrapped) {
         return Fail(o,
@@ -202,7 +263,11 @@ int Run(const RunOptions& o) {
   };
   if (const wasm::Function* start = wasm::StartFunction(**instance)) {
     if (!thread.Start(*start, {}).ok()) return Fail(o, "cannot start the start function");
-    if (int rc = finish("start function"); rc != 0) return rc;
+    if (int rc = finish("start function"); rc != 0) {
+      if (rc != kProcExited) return rc;
+      print_stats();
+      return static_cast<int>(wasi.exit_code());
+    }
   }
 
   auto exported = (*instance)->GetExport(entry.c_str(), wasm::ExternKind::kFunction);
@@ -223,23 +288,16 @@ int Run(const RunOptions& o) {
     }
   }
   if (tc::Status s = thread.Start(function, args); !s.ok()) return Fail(o, Describe(s));
-  if (int rc = finish(entry.c_str()); rc != 0) return rc;
+  if (int rc = finish(entry.c_str()); rc != 0) {
+    if (rc != kProcExited) return rc;
+    print_stats();
+    return static_cast<int>(wasi.exit_code());
+  }
   const auto results = thread.results();
   for (uint32_t i = 0; i < type.result_count; ++i) {
     std::cout << FormatResult(type.results()[i], results[i]) << "\n";
   }
-  if (o.stats) {
-    std::cerr << "module bytes:      " << binary.size() << "\n"
-              << "module arena used: " << module_arena.used() << "\n"
-              << "fuel used:         " << (fuel - thread.fuel()) << "\n"
-              << "wasm calls:        " << thread.calls() << "\n"
-              << "host calls:        " << thread.host_calls() << "\n";
-    if ((*instance)->memory != nullptr) {
-      std::cerr << "memory pages:      " << (*instance)->memory->pages << " ("
-                << (*instance)->memory->accessible << " bytes accessible, quota "
-                << (*instance)->memory->capacity << ")\n";
-    }
-  }
+  print_stats();
   return 0;
 }
 
@@ -248,8 +306,10 @@ int Run(const RunOptions& o) {
 void ConfigureRun(CLI::App& command, int& exit_code) {
   auto options = std::make_shared<RunOptions>();
   command.add_option("MODULE", options->module_path, "The .wasm module to run")->required();
-  command.add_option("--invoke", options->invoke, "Exported function to call (default: _start)");
-  command.add_option("ARG", options->args, "Arguments for --invoke (decimal)");
+  command.add_option("--invoke", options->invoke,
+                     "Exported function to call (default: _start with WASI)");
+  command.add_option("ARG", options->args,
+                     "Arguments for --invoke (decimal), else the WASI program's argv[1..]");
   command.add_option("--fuel", options->fuel, "Stop after this much fuel (out of fuel = failure)")
       ->check(CLI::NonNegativeNumber);
   command
