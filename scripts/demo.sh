@@ -24,6 +24,9 @@ echo "-- the same with a 100000-instruction fuel budget (the runtime stops it cl
 build/bin/tinyctl run build/demo/fib.wasm --invoke run 24 --fuel 100000 ||
   echo "(stopped by the fuel budget, as it must be)"
 
+echo "-- an ordinary clang-14 wasm32-wasi printf program (examples/hello_wasi), _start with WASI:"
+build/bin/tinyctl run build/host-release/tests/wasi/hello_wasi.wasm || echo "(exit status $? from proc_exit)"
+
 say "4. An eBPF program under the verifier + interpreter: tc-bpf-plugin (reads its input memory)"
 echo "ldxw r0, [r1]; exit  with memory 04030201 ->"
 echo 6110000000000000 9500000000000000 | build/bin/tc-bpf-plugin 04030201
