@@ -8,14 +8,8 @@ bin="$build/bench/engine_bench"
 [[ -x "$bin" ]] || { echo "missing $bin (cmake --build --preset host-release)" >&2; exit 1; }
 small=1000
 large=11000
-instructions() {
-  local out
-  out=$(mktemp)
-  valgrind --tool=callgrind --collect-atstart=no --callgrind-out-file="$out" "$bin" "$1" "$2" \
-    >/dev/null 2>&1
-  awk '/^summary:/ {print $2}' "$out"
-  rm -f "$out"
-}
+source "$(dirname "$0")/../../scripts/lib/callgrind.sh"
+instructions() { callgrind_marked "$bin" "$1" "$2"; }  # SCENARIO ITERATIONS
 echo "| engine operation (x86-64, host-release) | instructions |"
 echo "|---|---|"
 for scenario in permitted checked denied switch; do
