@@ -12,6 +12,7 @@
 #include <cstring>
 #include <new>
 
+#include "bench_runtime.h"
 #include "tc/engine/engine.h"
 
 namespace {
@@ -21,48 +22,9 @@ using tc::Status;
 using namespace tc::engine;
 namespace rt = tc::runtime;
 
-// A port whose clock jumps one slice per reading, so every step ends a round-robin slice.
-class BenchPort final : public EnginePort {
- public:
-  uint64_t NowUs() override { return now_ += 20000; }
-  void RequestWakeAt(uint64_t) override {}
-
- private:
-  uint64_t now_ = 0;
-};
-
-// An instance that does no guest work: each Run() returns out of fuel at once. It remembers the
-// engine's host handler so the benchmark can call it exactly as a runtime would.
-class BenchInstance final : public rt::Instance {
- public:
-  explicit BenchInstance(const rt::InstanceSpec& spec)
-      : host(spec.host), context(spec.host_context) {}
-  bool HasEntry(rt::Entry e) const override { return e == rt::Entry::kLoop; }
-  Status Begin(rt::Entry) override { return Status::Ok(); }
-  rt::RunReport Run(uint32_t) override { return {rt::RunExit::kOutOfFuel, {}, 1, 0}; }
-  rt::RunReport Resume(int64_t, uint32_t fuel) override { return Run(fuel); }
-  void Abort() override {}
-  void RequestPreemption() override {}
-  rt::GuestMemory Memory() override { return rt::GuestMemory(std::span<uint8_t>(memory)); }
-  size_t MemoryInUse() const override { return sizeof(memory); }
-  void Wipe() override {}
-
-  rt::HostHandler* host;
-  void* context;
-  uint8_t memory[256] = {};
-};
-
-class BenchRuntime final : public rt::Runtime {
- public:
-  uint8_t type_id() const override { return 0; }
-  const char* name() const override { return "bench"; }
-  Result<rt::Instance*> Instantiate(const rt::InstanceSpec& spec,
-                                    std::span<uint8_t> region) override {
-    last = new (region.data()) BenchInstance(spec);
-    return static_cast<rt::Instance*>(last);
-  }
-  BenchInstance* last = nullptr;
-};
+using tc::bench::BenchInstance;
+using tc::bench::BenchPort;
+using tc::bench::BenchRuntime;
 
 volatile int64_t g_stored = 0;
 
@@ -88,7 +50,7 @@ int main(int argc, char** argv) {
   const char* scenario = argv[1];
   const long iterations = std::strtol(argv[2], nullptr, 10);
 
-  BenchPort port;
+  BenchPort port(20000);  // every step ends a round-robin slice
   BenchRuntime runtime;
   rt::RuntimeRegistry registry;
   (void)registry.Register(runtime);

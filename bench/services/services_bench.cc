@@ -11,6 +11,7 @@
 #include <cstring>
 #include <new>
 
+#include "bench_runtime.h"
 #include "tc/services/host_services.h"
 #include "tc/services/memory_kv_storage.h"
 
@@ -21,45 +22,9 @@ using tc::Status;
 using namespace tc::engine;
 namespace rt = tc::runtime;
 
-class BenchPort final : public EnginePort {
- public:
-  uint64_t NowUs() override { return now_ += 1000000; }  // a second per reading: never rate-limited
-  void RequestWakeAt(uint64_t) override {}
-
- private:
-  uint64_t now_ = 0;
-};
-
-class BenchInstance final : public rt::Instance {
- public:
-  explicit BenchInstance(const rt::InstanceSpec& spec)
-      : host(spec.host), context(spec.host_context) {}
-  bool HasEntry(rt::Entry e) const override { return e == rt::Entry::kLoop; }
-  Status Begin(rt::Entry) override { return Status::Ok(); }
-  rt::RunReport Run(uint32_t) override { return {rt::RunExit::kOutOfFuel, {}, 1, 0}; }
-  rt::RunReport Resume(int64_t, uint32_t fuel) override { return Run(fuel); }
-  void Abort() override {}
-  void RequestPreemption() override {}
-  rt::GuestMemory Memory() override { return rt::GuestMemory(std::span<uint8_t>(memory)); }
-  size_t MemoryInUse() const override { return sizeof(memory); }
-  void Wipe() override {}
-
-  rt::HostHandler* host;
-  void* context;
-  uint8_t memory[256] = {};
-};
-
-class BenchRuntime final : public rt::Runtime {
- public:
-  uint8_t type_id() const override { return 0; }
-  const char* name() const override { return "bench"; }
-  Result<rt::Instance*> Instantiate(const rt::InstanceSpec& spec,
-                                    std::span<uint8_t> region) override {
-    last = new (region.data()) BenchInstance(spec);
-    return static_cast<rt::Instance*>(last);
-  }
-  BenchInstance* last = nullptr;
-};
+using tc::bench::BenchInstance;
+using tc::bench::BenchPort;
+using tc::bench::BenchRuntime;
 
 class NullSink final : public tc::services::LogSink {
  public:
@@ -78,7 +43,7 @@ int main(int argc, char** argv) {
   const char* scenario = argv[1];
   const long iterations = std::strtol(argv[2], nullptr, 10);
 
-  BenchPort port;
+  BenchPort port(1000000);  // a second per reading: never rate-limited
   BenchRuntime runtime;
   rt::RuntimeRegistry registry;
   (void)registry.Register(runtime);

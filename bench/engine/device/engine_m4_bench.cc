@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <new>
 
+#include "bench_runtime.h"
 #include "tc/base/format.h"
 #include "tc/engine/engine.h"
 #include "tc/port/board.h"
@@ -17,44 +18,9 @@ namespace rt = tc::runtime;
 
 using tc::port::SysTickCounter;
 
-class BenchPort final : public EnginePort {
- public:
-  uint64_t NowUs() override { return now_ += 20000; }  // every step ends a round-robin slice
-  void RequestWakeAt(uint64_t) override {}
-
- private:
-  uint64_t now_ = 0;
-};
-
-class BenchInstance final : public rt::Instance {
- public:
-  explicit BenchInstance(const rt::InstanceSpec& spec)
-      : host(spec.host), context(spec.host_context) {}
-  bool HasEntry(rt::Entry e) const override { return e == rt::Entry::kLoop; }
-  tc::Status Begin(rt::Entry) override { return tc::Status::Ok(); }
-  rt::RunReport Run(uint32_t) override { return {rt::RunExit::kOutOfFuel, {}, 1, 0}; }
-  rt::RunReport Resume(int64_t, uint32_t fuel) override { return Run(fuel); }
-  void Abort() override {}
-  void RequestPreemption() override {}
-  rt::GuestMemory Memory() override { return rt::GuestMemory(std::span<uint8_t>(memory)); }
-  size_t MemoryInUse() const override { return sizeof(memory); }
-  void Wipe() override {}
-  rt::HostHandler* host;
-  void* context;
-  uint8_t memory[64] = {};
-};
-
-class BenchRuntime final : public rt::Runtime {
- public:
-  uint8_t type_id() const override { return 0; }
-  const char* name() const override { return "bench"; }
-  tc::Result<rt::Instance*> Instantiate(const rt::InstanceSpec& spec,
-                                        std::span<uint8_t> region) override {
-    last = new (region.data()) BenchInstance(spec);
-    return static_cast<rt::Instance*>(last);
-  }
-  BenchInstance* last = nullptr;
-};
+using tc::bench::BenchInstance;
+using tc::bench::BenchPort;
+using tc::bench::BenchRuntime;
 
 volatile int64_t g_stored = 0;
 rt::HostReply StoreArg(void*, ServiceCall& call) {
@@ -63,7 +29,7 @@ rt::HostReply StoreArg(void*, ServiceCall& call) {
 }
 
 alignas(16) uint8_t g_pool[kMaxContainers * 512];
-BenchPort g_port;
+BenchPort g_port(20000);  // every step ends a round-robin slice
 BenchRuntime g_runtime;
 rt::RuntimeRegistry g_registry;
 
