@@ -49,7 +49,7 @@ TEST(Manifest, ExampleParsesWithUnits) {
   EXPECT_EQ(m.permissions.endpoints[0].peer.address, 72u);
   EXPECT_EQ(m.permissions.endpoints[1].peer.container_uid.view(), "aggregator");
   EXPECT_TRUE(m.has_not_after);
-  EXPECT_EQ(m.not_after, 1798761600u);
+  EXPECT_EQ(m.not_after, 1893456000u);  // 2030-01-01T00:00:00Z
 }
 
 TEST(Manifest, DefaultsFillWhatIsLeftOut) {
