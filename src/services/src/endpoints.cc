@@ -50,10 +50,13 @@ Status Endpoints::Register(engine::Engine& engine) {
   close.endpoint = engine::EndpointUse::kClose;
   TC_RETURN_IF_ERROR(engine.RegisterService(HostFunction::kClose, close));
 
-  TC_RETURN_IF_ERROR(engine.AddBinding({"tc", "open", "ii:i", -1, Number(HostFunction::kOpen)}));
-  TC_RETURN_IF_ERROR(engine.AddBinding({"tc", "read", "iii:i", -1, Number(HostFunction::kRead)}));
-  TC_RETURN_IF_ERROR(engine.AddBinding({"tc", "write", "iii:i", -1, Number(HostFunction::kWrite)}));
-  return engine.AddBinding({"tc", "close", "i:i", -1, Number(HostFunction::kClose)});
+  TC_RETURN_IF_ERROR(
+      engine.AddBinding({"tc", "open", "ii:i", kBpfHelperOpen, Number(HostFunction::kOpen)}));
+  TC_RETURN_IF_ERROR(
+      engine.AddBinding({"tc", "read", "iii:i", kBpfHelperRead, Number(HostFunction::kRead)}));
+  TC_RETURN_IF_ERROR(
+      engine.AddBinding({"tc", "write", "iii:i", kBpfHelperWrite, Number(HostFunction::kWrite)}));
+  return engine.AddBinding({"tc", "close", "i:i", kBpfHelperClose, Number(HostFunction::kClose)});
 }
 
 HostReply Endpoints::Open(void* self_ptr, engine::ServiceCall& call) {

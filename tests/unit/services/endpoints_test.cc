@@ -7,6 +7,7 @@
 #include "engine_fixture.h"
 #include "tc/services/endpoints.h"
 #include "tc/services/memory_device_table.h"
+#include "tinycontainer.h"
 
 namespace tc::services {
 namespace {
@@ -45,6 +46,14 @@ engine::Endpoint ChannelEnd(uint8_t id, std::string_view peer, uint8_t peer_endp
   e.direction = direction;
   return e;
 }
+
+static_assert(TC_BPF_HELPER_OPEN == kBpfHelperOpen && TC_BPF_HELPER_READ == kBpfHelperRead &&
+                  TC_BPF_HELPER_WRITE == kBpfHelperWrite && TC_BPF_HELPER_CLOSE == kBpfHelperClose,
+              "SDK and router agree on the eBPF helper numbers");
+static_assert(TC_EDEVICE_IO == kGuestDeviceIo && TC_ENO_DEVICE == kGuestNoDevice &&
+                  TC_EDEVICE_DATA == kGuestDeviceBadData &&
+                  TC_EDEVICE_UNSUPPORTED == kGuestDeviceNotSupported,
+              "SDK and router agree on the device error codes");
 
 constexpr image::ServiceMask kBothKinds =
     ServiceBit(Service::kEndpoint) | ServiceBit(Service::kChannel);

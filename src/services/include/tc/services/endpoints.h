@@ -15,6 +15,12 @@ namespace tc::services {
 
 inline constexpr uint32_t kDeviceTokenTag = 0x80000000;
 
+// eBPF helper numbers of open/read/write/close (Femto-Containers has none for these).
+inline constexpr int32_t kBpfHelperOpen = 0x28;
+inline constexpr int32_t kBpfHelperRead = 0x29;
+inline constexpr int32_t kBpfHelperWrite = 0x2A;
+inline constexpr int32_t kBpfHelperClose = 0x2B;
+
 class Endpoints {
  public:
   // Either backend may be null: opening an endpoint of that kind then answers
@@ -23,7 +29,7 @@ class Endpoints {
   Endpoints(const Endpoints&) = delete;
   Endpoints& operator=(const Endpoints&) = delete;
 
-  // Registers open/read/write/close and their "tc" imports.
+  // Registers open/read/write/close, their "tc" imports and eBPF helpers.
   Status Register(engine::Engine& engine);
 
  private:
