@@ -7,6 +7,8 @@ MAC_structure itself:
                                      signature/MAC over the standard structure, code/data SHA-256
   resign IMAGE OUT KEYFILE           re-sign an image's metadata with kid in the UNPROTECTED header
   sign-config OUT KEYFILE UID SEQ    a config update encoded and signed here
+  sign-command OUT KEYFILE UID ACTION SEQ
+                                     a signed command (docs/management-api.md) encoded here
 Exit 0 on success, 1 with a message on failure.
 """
 import hashlib
@@ -22,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (Ed25519PrivateKey
 MAGIC = b"TCIM"
 CT_METADATA = 65000
 CT_CONFIG = 65001
+CT_COMMAND = 65002
 
 
 def fail(message):
@@ -125,9 +128,15 @@ def cmd_sign_config(out, key_path, uid, sequence):
         f.write(sign(load_json(key_path), CT_CONFIG, update))
 
 
+def cmd_sign_command(out, key_path, uid, action, sequence):
+    command = cbor2.dumps({1: uid, 2: int(action), 3: int(sequence)}, canonical=True)
+    with open(out, "wb") as f:
+        f.write(sign(load_json(key_path), CT_COMMAND, command))
+
+
 def main(argv):
     commands = {"verify": (cmd_verify, 2), "resign": (cmd_resign, 3),
-                "sign-config": (cmd_sign_config, 4)}
+                "sign-config": (cmd_sign_config, 4), "sign-command": (cmd_sign_command, 5)}
     if len(argv) < 2 or argv[1] not in commands or len(argv) - 2 != commands[argv[1]][1]:
         print(__doc__, file=sys.stderr)
         return 2

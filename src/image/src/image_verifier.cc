@@ -1,6 +1,7 @@
 // The streaming image verifier: header -> envelope (signature, metadata, policy) -> code -> data.
 #include "tc/image/image_verifier.h"
 
+#include "envelope.h"
 #include "tc/crypto/constant_time.h"
 #include "tc/image/metadata_codec.h"
 
@@ -10,48 +11,6 @@ namespace {
 
 uint32_t Position(const Status& status, size_t base) {
   return static_cast<uint32_t>(base + (status.has_position() ? status.position() : 0));
-}
-
-// The common front half of image and config-update verification: parse, find the key, check the
-// algorithm and the signature. Positions are relative to `envelope`.
-Status VerifyEnvelope(std::span<const uint8_t> envelope, const TrustStore& trust,
-                      uint64_t content_type, CoseMessage* message, const TrustedKey** signer,
-                      ImageProblem* problem) {
-  Status status = ParseCose(envelope, message);
-  if (!status.ok()) {
-    *problem = ImageProblem::kEnvelope;
-    return status;
-  }
-  if (!message->has_content_type || message->content_type != content_type) {
-    *problem = ImageProblem::kWrongContentType;
-    return Status(ErrorCode::kInvalid,
-                  content_type == kContentTypeMetadata
-                      ? "COSE content type is not container metadata (65000)"
-                      : "COSE content type is not a config update (65001)",
-                  0);
-  }
-  if (message->kid.empty()) {
-    *problem = ImageProblem::kUnknownKey;
-    return Status(ErrorCode::kNotFound, "COSE message has no kid", 0);
-  }
-  *signer = trust.Find(message->kid);
-  if (*signer == nullptr) {
-    *problem = ImageProblem::kUnknownKey;
-    return Status(ErrorCode::kNotFound, "kid is not in the trust store",
-                  static_cast<uint32_t>(message->kid.data() - envelope.data()));
-  }
-  status = CheckCoseAlgorithm(*message, **signer);
-  if (!status.ok()) {
-    *problem = ImageProblem::kWrongAlgorithm;
-    return Status(status.code(), status.message(), 0);
-  }
-  status = VerifyCose(*message, **signer);
-  if (!status.ok()) {
-    *problem = ImageProblem::kBadSignature;
-    return Status(status.code(), status.message(),
-                  static_cast<uint32_t>(message->tag.data() - envelope.data()));
-  }
-  return Status::Ok();
 }
 
 bool SameKid(const Kid& kid, std::span<const uint8_t> other) {
@@ -163,7 +122,7 @@ Status ImageVerifier::CheckEnvelope() {
   ImageProblem problem = ImageProblem::kNone;
   const TrustedKey* signer = nullptr;
   Status status =
-      VerifyEnvelope(envelope, trust_, kContentTypeMetadata, &message, &signer, &problem);
+      internal::VerifyEnvelope(envelope, trust_, kContentTypeMetadata, &message, &signer, &problem);
   if (!status.ok()) {
     return Fail(problem,
                 Status(status.code(), status.message(), Position(status, kImageHeaderSize)));
@@ -265,7 +224,7 @@ Status VerifySignedConfigUpdate(std::span<const uint8_t> signed_update, const Tr
   CoseMessage message;
   const TrustedKey* key = nullptr;
   TC_RETURN_IF_ERROR(
-      VerifyEnvelope(signed_update, trust, kContentTypeConfigUpdate, &message, &key, p));
+      internal::VerifyEnvelope(signed_update, trust, kContentTypeConfigUpdate, &message, &key, p));
   ConfigUpdate decoded;
   const size_t payload_at = static_cast<size_t>(message.payload.data() - signed_update.data());
   const Status status = DecodeConfigUpdate(message.payload, &decoded, error);

@@ -94,6 +94,10 @@ class ImageVerifier {
   // Valid from stage kCode on.
   const ContainerMetadata& metadata() const { return metadata_; }
   const TrustedKey* signer() const { return signer_; }
+  // The image's first bytes, held by the verifier: valid from stage kCode on (a store that keeps
+  // the whole image copies them before the sections stream past).
+  std::span<const uint8_t> header() const { return {header_, kImageHeaderSize}; }
+  std::span<const uint8_t> envelope() const { return {envelope_, envelope_size_}; }
   // Bytes consumed so far (= the image offset of the next byte).
   uint32_t offset() const { return offset_; }
 
