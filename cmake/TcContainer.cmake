@@ -20,6 +20,8 @@
 #              after the data, so a few KiB usually suffice).
 #   wasm-wasi  clang --target=wasm32-wasi with wasi-libc: an ordinary C program with main(), run
 #              through `_start` (manifest entry {"start": "_start"}, permission "wasi").
+#   Both wasm forms link with --strip-all: the name and debug sections are most of a wasi-libc
+#   module (hello_wasi: 114 KB -> 25 KB) and nothing on the device reads them.
 #   ebpf       clang -target bpf -c: one relocatable ELF object, one source file (the engine's
 #              ELF loader takes .text, .rodata*, .data*/.bss*; no maps, no externs).
 include_guard(GLOBAL)
@@ -91,6 +93,7 @@ function(tc_container name)
       set(ARG_MEMORY 65536)
     endif()
     set(command ${TC_CONTAINER_CLANG} --target=wasm32 -nostdlib ${common_flags} -Wl,--no-entry
+        -Wl,--strip-all
         "-Wl,-z,stack-size=${ARG_STACK_SIZE}" "-Wl,--initial-memory=${ARG_MEMORY}"
         "-Wl,--max-memory=${ARG_MEMORY}" ${ARG_LINK_OPTIONS} ${sources} -o ${module})
   elseif(ARG_RUNTIME STREQUAL "wasm-wasi")
@@ -106,7 +109,7 @@ function(tc_container name)
     if(ARG_MEMORY)
       list(APPEND memory_flags "-Wl,--initial-memory=${ARG_MEMORY}")
     endif()
-    set(command ${TC_CONTAINER_CLANG} --target=wasm32-wasi ${common_flags} ${memory_flags}
+    set(command ${TC_CONTAINER_CLANG} --target=wasm32-wasi ${common_flags} -Wl,--strip-all ${memory_flags}
         ${ARG_LINK_OPTIONS} ${sources} -o ${module})
   elseif(ARG_RUNTIME STREQUAL "ebpf")
     list(LENGTH sources source_count)
