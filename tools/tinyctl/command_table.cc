@@ -12,7 +12,7 @@ namespace {
 constexpr CommandInfo kCommands[] = {
     {"keygen", "Generate an Ed25519 signing key or HMAC secret (operator or tenant role)",
      ConfigureKeygen, 3},
-    {"new", "Scaffold a container project (manifest, C source, CMake)", nullptr, 7},
+    {"new", "Scaffold a container project (manifest, C source, CMake)", ConfigureNew, 7},
     {"build", "Manifest + wasm/eBPF code [+ data] + key -> signed image", ConfigureBuild, 3},
     {"sign", "Re-sign an image, or sign metadata / config-update CBOR", ConfigureSign, 3},
     {"sign-config", "Sign a config update (schedule/permissions) for a container",

@@ -6,6 +6,7 @@
 namespace tinyctl {
 
 void ConfigureKeygen(CLI::App& command, int& exit_code);
+void ConfigureNew(CLI::App& command, int& exit_code);
 void ConfigureBuild(CLI::App& command, int& exit_code);
 void ConfigureSign(CLI::App& command, int& exit_code);
 void ConfigureSignConfig(CLI::App& command, int& exit_code);

@@ -1,0 +1,303 @@
+// The example containers (examples/), exactly as CMake built them and with their own
+// manifest.json, run by one engine with the real wasm and eBPF runtimes and the real host
+// services under a fake clock: what each example is meant to show is what happens.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <deque>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "fake_runtime.h"
+#include "tc/ebpf/ebpf_runtime.h"
+#include "tc/engine/engine.h"
+#include "tc/manifest/manifest.h"
+#include "tc/services/channels.h"
+#include "tc/services/host_services.h"
+#include "tc/services/memory_kv_storage.h"
+#include "tc/wasm/wasm_runtime.h"
+#include "tinycontainer.h"
+
+namespace tc::examples {
+namespace {
+
+using engine::DenialReason;
+using engine::State;
+using engine::testing::FakePort;
+
+// Makes the real runtimes deterministic under the fake clock (like tests/unit/engine's
+// MeteredRuntime: 10 ns per unit of fuel, runs cut at the port's tick), except that every run
+// gets at least one basic block's worth of fuel. The wasm interpreter charges fuel per block, so
+// a run cut closer to the tick than the next block costs would use none and the clock would
+// never reach the tick; a real timer interrupt also lands after the next safe point.
+constexpr uint64_t kNsPerFuel = 10;
+constexpr uint32_t kMinFuelPerRun = 256;
+
+class ClockedInstance final : public runtime::Instance {
+ public:
+  ClockedInstance(runtime::Instance& inner, FakePort& port) : inner_(inner), port_(port) {}
+  bool HasEntry(runtime::Entry e) const override { return inner_.HasEntry(e); }
+  Status Begin(runtime::Entry e) override { return inner_.Begin(e); }
+  runtime::RunReport Run(uint32_t fuel) override { return Clocked(fuel, false, 0); }
+  runtime::RunReport Resume(int64_t result, uint32_t fuel) override {
+    return Clocked(fuel, true, result);
+  }
+  void Abort() override { inner_.Abort(); }
+  void RequestPreemption() override { preempt_ = true; }
+  runtime::GuestMemory Memory() override { return inner_.Memory(); }
+  size_t MemoryInUse() const override { return inner_.MemoryInUse(); }
+  void Wipe() override { inner_.Wipe(); }
+
+ private:
+  runtime::RunReport Clocked(uint32_t fuel, bool resume, int64_t result) {
+    uint64_t limit = fuel;
+    const uint64_t to_tick = port_.NsUntilTick();
+    if (to_tick != UINT64_MAX) limit = std::min<uint64_t>(limit, to_tick / kNsPerFuel + 1);
+    limit = std::max<uint64_t>(limit, std::min(fuel, kMinFuelPerRun));
+    const auto f = static_cast<uint32_t>(limit);
+    runtime::RunReport report = resume ? inner_.Resume(result, f) : inner_.Run(f);
+    port_.AdvanceNs(report.fuel_used * kNsPerFuel);  // may fire the tick -> RequestPreemption
+    if (preempt_ && report.exit == runtime::RunExit::kOutOfFuel) {
+      report.exit = runtime::RunExit::kPreempted;
+    }
+    preempt_ = false;
+    return report;
+  }
+
+  runtime::Instance& inner_;
+  FakePort& port_;
+  bool preempt_ = false;
+};
+
+class ClockedRuntime final : public runtime::Runtime {
+ public:
+  ClockedRuntime(runtime::Runtime& inner, FakePort& port) : inner_(inner), port_(port) {}
+  uint8_t type_id() const override { return inner_.type_id(); }
+  const char* name() const override { return inner_.name(); }
+  Result<runtime::Instance*> Instantiate(const runtime::InstanceSpec& spec,
+                                         std::span<uint8_t> region) override {
+    TC_ASSIGN_OR_RETURN(runtime::Instance * inner, inner_.Instantiate(spec, region));
+    wrappers_.emplace_back(*inner, port_);
+    return static_cast<runtime::Instance*>(&wrappers_.back());
+  }
+
+ private:
+  runtime::Runtime& inner_;
+  FakePort& port_;
+  std::deque<ClockedInstance> wrappers_;
+};
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::string ExampleFile(const std::string& name, const std::string& file) {
+  return std::string(TC_EXAMPLES_BUILD_DIR) + "/" + name + "/" + file;
+}
+
+struct RecordingSink final : services::LogSink {
+  void Write(std::string_view uid, std::span<const uint8_t> text) override {
+    lines.push_back(std::string(uid) + ": " +
+                    std::string(reinterpret_cast<const char*>(text.data()), text.size()));
+  }
+  std::vector<std::string> lines;
+};
+
+class Examples : public ::testing::Test {
+ protected:
+  Examples()
+      : clocked_wasm_(wasm_, port_),
+        clocked_ebpf_(ebpf_, port_),
+        engine_(port_, Registry(), std::span<uint8_t>(pool_.data(), pool_.size())),
+        services_({&sink_, &entropy_, &kv_}) {
+    port_.set_on_tick([this] { engine_.OnTick(); });
+    EXPECT_TRUE(services_.Register(engine_).ok());
+    EXPECT_TRUE(channels_.Register(engine_).ok());
+  }
+
+  // Installs and starts example `name` (build directory <name>/) with its own manifest.
+  uint32_t Start(const std::string& name) {
+    const std::string manifest = ReadText(ExampleFile(name, "manifest.json"));
+    EXPECT_FALSE(manifest.empty()) << name;
+    image::ContainerMetadata metadata;
+    if (auto error = manifest::ParseManifest(manifest, &metadata)) {
+      ADD_FAILURE() << name << "/manifest.json: " << error->ToString();
+      return 0;
+    }
+    const bool ebpf = metadata.runtime == image::RuntimeKind::kEbpf;
+    const std::string code_text = ReadText(ExampleFile(name, name + (ebpf ? ".o" : ".wasm")));
+    EXPECT_FALSE(code_text.empty()) << name;
+    codes_.emplace_back(code_text.begin(), code_text.end());
+    engine::InstallRequest request;
+    request.metadata = &metadata;
+    request.code = codes_.back();
+    auto id = engine_.Install(request);
+    EXPECT_TRUE(id.ok()) << name << ": " << id.status().message();
+    if (!id.ok()) return 0;
+    EXPECT_TRUE(engine_.Start(*id).ok());
+    return *id;
+  }
+
+  void Configure(uint32_t id, const std::string& json) {
+    image::ConfigUpdate update;
+    if (auto error = manifest::ParseConfigUpdate(json, &update)) {
+      ADD_FAILURE() << error->ToString();
+      return;
+    }
+    const Status status = engine_.Configure(id, update);
+    EXPECT_TRUE(status.ok()) << status.message();
+  }
+
+  void RunFor(uint64_t duration_us) {
+    const uint64_t until = port_.NowUs() + duration_us;
+    while (port_.NowUs() < until) {
+      const engine::StepResult r = engine_.Step();
+      if (r.ran) continue;
+      const uint64_t wake = std::min(r.next_wake_us, until);
+      port_.AdvanceNs(wake * 1000 > port_.now_ns() ? wake * 1000 - port_.now_ns() : 1000);
+    }
+  }
+
+  int CountLines(const std::string& line) const {
+    return static_cast<int>(std::count(sink_.lines.begin(), sink_.lines.end(), line));
+  }
+  bool HasLine(const std::string& line) const { return CountLines(line) > 0; }
+
+  std::vector<DenialReason> Denials(uint32_t id) const {
+    std::vector<DenialReason> reasons;
+    const auto& audit = engine_.audit_log();
+    for (size_t i = 0; i < audit.size(); ++i) {
+      if (audit[i].container == id) reasons.push_back(audit[i].reason);
+    }
+    return reasons;
+  }
+
+  const engine::Container& Get(uint32_t id) const { return *engine_.Find(id); }
+
+  FakePort port_;
+  wasm::WasmRuntime wasm_;
+  ebpf::EbpfRuntime ebpf_;
+  ClockedRuntime clocked_wasm_;
+  ClockedRuntime clocked_ebpf_;
+  runtime::RuntimeRegistry registry_;
+  std::vector<uint8_t> pool_ = std::vector<uint8_t>(engine::kMaxContainers * 96 * 1024 + 16);
+  std::deque<std::vector<uint8_t>> codes_;  // the engine keeps spans into these
+  engine::Engine engine_;
+  RecordingSink sink_;
+  services::DeterministicEntropy entropy_{7};
+  services::MemoryKvStorage<8> kv_;
+  services::HostServices services_;
+  services::Channels channels_;
+
+ private:
+  runtime::RuntimeRegistry& Registry() {
+    EXPECT_TRUE(registry_.Register(clocked_wasm_).ok());
+    EXPECT_TRUE(registry_.Register(clocked_ebpf_).ok());
+    return registry_;
+  }
+};
+
+TEST_F(Examples, HelloLogsOncePerSecond) {
+  const uint32_t id = Start("hello");
+  RunFor(3'500'000);  // releases at 0, 1, 2 and 3 s
+  EXPECT_EQ(Get(id).counters.activations, 4u);
+  EXPECT_EQ(CountLines("acme.hello: hello from a container"), 4);
+  EXPECT_EQ(Get(id).counters.denials, 0u);
+  EXPECT_EQ(Get(id).counters.deadline_misses, 0u);
+  EXPECT_EQ(Get(id).state, State::kSleeping);
+}
+
+TEST_F(Examples, SamplerKeepsRunningWhenItsEndpointsFailAndWhenTheLedIsRevoked) {
+  const uint32_t id = Start("sampler");
+  RunFor(1'050'000);
+  EXPECT_TRUE(HasLine("acme.sampler: sampler started"));
+  EXPECT_EQ(Get(id).counters.activations, 11u);
+  EXPECT_EQ(Get(id).counters.deadline_misses, 0u);
+  // Endpoint failures so far are service answers (no device backend is registered here), not
+  // gate denials; either way the loop returned 0 and the container sleeps until its next period.
+  EXPECT_EQ(Get(id).counters.denials, 0u);
+  EXPECT_EQ(Get(id).state, State::kSleeping);
+
+  // The operator revokes the LED: the same permissions without endpoint 2.
+  Configure(id, R"({"uid": "acme.sampler", "sequence": 1, "permissions": {
+      "services": ["log", "endpoint"],
+      "endpoints": [{"id": 1, "peer": {"local": "sensor", "address": 0}, "direction": "in"}]}})");
+  RunFor(1'000'000);
+  EXPECT_EQ(Get(id).counters.activations, 21u);
+  EXPECT_EQ(Get(id).state, State::kSleeping);
+  EXPECT_GE(Get(id).counters.denials, 10u);  // one refused LED open per activation
+  const std::vector<DenialReason> reasons = Denials(id);
+  ASSERT_FALSE(reasons.empty());
+  EXPECT_EQ(reasons.back(), DenialReason::kEndpointNotDeclared);
+  EXPECT_TRUE(HasLine("acme.sampler: led open denied: error -2"));
+}
+
+TEST_F(Examples, ChannelPairDeliversEveryCounterToTheBlockedConsumer) {
+  const uint32_t consumer = Start("consumer");
+  const uint32_t producer = Start("producer");
+  RunFor(2'100'000);  // the producer writes at 0, 0.5, 1, 1.5 and 2 s
+  EXPECT_EQ(Get(producer).counters.activations, 5u);
+  for (int i = 1; i <= 5; ++i) {
+    EXPECT_TRUE(HasLine("acme.consumer: received " + std::to_string(i))) << i;
+  }
+  EXPECT_EQ(Get(consumer).state, State::kBlocked);  // waiting for number 6
+  EXPECT_EQ(Get(consumer).counters.activations, 5u);
+  EXPECT_EQ(Get(consumer).counters.denials, 0u);
+  EXPECT_EQ(Get(producer).counters.denials, 0u);
+}
+
+TEST_F(Examples, KvCounterContinuesAfterAReinstall) {
+  uint32_t id = Start("kv_counter");
+  RunFor(2'500'000);
+  EXPECT_TRUE(HasLine("acme.kv_counter: activation 3"));
+  ASSERT_TRUE(engine_.Stop(id).ok());
+  RunFor(100'000);
+  ASSERT_TRUE(engine_.Remove(id).ok());
+  // A fresh instance with the same uid finds its record in the (here: in-memory) store.
+  id = Start("kv_counter");
+  RunFor(1'500'000);
+  EXPECT_TRUE(HasLine("acme.kv_counter: activation 5"));
+  EXPECT_TRUE(HasLine("acme.kv_counter: activation 4"));
+  EXPECT_EQ(CountLines("acme.kv_counter: activation 1"), 1);  // never started over
+  EXPECT_EQ(Get(id).counters.denials, 0u);
+}
+
+TEST_F(Examples, RogueIsDeniedTwiceThrottledAndThenStoppedWhileHelloKeepsItsDeadlines) {
+  const uint32_t hello = Start("hello");
+  const uint32_t rogue = Start("rogue");
+  RunFor(1'100'000);
+  EXPECT_TRUE(HasLine("acme.rogue: opened an undeclared endpoint: -2"));
+  EXPECT_TRUE(HasLine("acme.rogue: logged from outside my memory: -14"));
+  EXPECT_EQ(Get(rogue).counters.denials, 2u);
+  EXPECT_EQ(Denials(rogue), (std::vector<DenialReason>{DenialReason::kEndpointNotDeclared,
+                                                       DenialReason::kBufferOutOfBounds}));
+  // Spinning since its third activation (0.4 s): throttled at the end of each period's budget.
+  EXPECT_GE(Get(rogue).counters.overruns, 3u);
+  EXPECT_EQ(Get(rogue).state, State::kThrottled);
+  EXPECT_LE(Get(rogue).counters.cpu_time_us, 6 * 10'000u + 1'000u);  // ~ one budget per period
+
+  // The operator switches it to on_overrun "stop" (examples/rogue/config-stop.json).
+  Configure(rogue, ReadText(std::string(TC_EXAMPLES_SOURCE_DIR) + "/rogue/config-stop.json"));
+  RunFor(500'000);
+  EXPECT_EQ(Get(rogue).state, State::kStopped);
+  EXPECT_EQ(Get(hello).counters.deadline_misses, 0u);
+  EXPECT_EQ(Get(hello).counters.activations, 2u);
+  EXPECT_EQ(Get(hello).state, State::kSleeping);
+}
+
+TEST_F(Examples, BpfCounterKeepsItsCountWithTheFemtoHelpers) {
+  const uint32_t id = Start("bpf_counter");
+  RunFor(2'500'000);
+  EXPECT_EQ(Get(id).counters.activations, 3u);
+  EXPECT_TRUE(HasLine("acme.bpf_counter: bpf count 1"));
+  EXPECT_TRUE(HasLine("acme.bpf_counter: bpf count 3"));
+  EXPECT_EQ(Get(id).counters.denials, 0u);
+  EXPECT_EQ(Get(id).kv_used, 8u);  // one Femto record: 4-byte key + 4-byte value
+  EXPECT_EQ(Get(id).state, State::kSleeping);
+}
+
+}  // namespace
+}  // namespace tc::examples
