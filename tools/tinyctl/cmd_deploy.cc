@@ -24,15 +24,15 @@ struct DeployOptions {
 };
 
 int RunDeploy(const DeployOptions& o) {
+  // Checked before the upload, so a missing key does not leave a half-done deployment.
+  std::optional<SigningKey> key;
+  if (o.start) key = LoadOperatorKey(o.key, "deploy --start");
   const Bytes image = ReadFile(o.image);
   if (!LooksLikeImage(image)) {
     throw UsageError(o.image + ": not a TinyContainer image (build one with tinyctl build)");
   }
   const ImageParts parts = SplitImage(image);
   const std::string uid(parts.metadata.uid.view());
-  // Checked before the upload, so a missing key does not leave a half-done deployment.
-  std::optional<SigningKey> key;
-  if (o.start) key = LoadOperatorKey(o.key, "deploy --start");
 
   DeviceClient device(GlobalDeviceOptions());
   ProgressReporter progress(std::cerr, ::isatty(STDERR_FILENO) != 0,

@@ -53,6 +53,7 @@ void RegisterCommands(CLI::App& app, int& exit_code) {
     } else {
       // Accept any arguments so the message below, not a parse error, is what the user sees.
       sub->allow_extras();
+      sub->fallthrough(false);
       sub->callback([&exit_code, info] {
         std::cerr << "tinyctl " << info.name
                   << ": not available in this build yet (planned in issue #"

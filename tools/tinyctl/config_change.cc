@@ -37,7 +37,8 @@ uint32_t DurationEdit(const std::string& flag, const std::string& text) {
 std::string ShowDuration(const json& schedule, const char* key) {
   if (!schedule.contains(key)) return "-";
   const json& v = schedule[key];
-  return v.is_number_unsigned() ? FormatDurationUs(v.get<uint64_t>()) : v.dump();
+  const std::optional<uint64_t> us = AsUint(v);
+  return us ? FormatDurationUs(*us) : v.dump();
 }
 
 bool IsService(const std::string& name) {

@@ -15,22 +15,23 @@ Page PagedReader::ReadAvailable() {
     query.push_back("since=" + std::to_string(next_));
     const json answer = device_.Get(path_, query);
     const std::string what = "GET /" + path_;
-    if (!answer.contains("next") || !answer["next"].is_number_unsigned()) {
+    const std::optional<uint64_t> next =
+        answer.contains("next") ? AsUint(answer["next"]) : std::nullopt;
+    if (!next) {
       throw CommandError(what + ": the answer has no unsigned \"next\"");
     }
     if (!answer.contains(records_key_) || !answer[records_key_].is_array()) {
       throw CommandError(what + ": the answer has no \"" + records_key_ + "\" array");
     }
-    const uint64_t next = answer["next"].get<uint64_t>();
-    if (next < next_) {
-      throw CommandError(what + ": \"next\" went backwards (" + std::to_string(next) + " after " +
+    if (*next < next_) {
+      throw CommandError(what + ": \"next\" went backwards (" + std::to_string(*next) + " after " +
                          std::to_string(next_) + ")");
     }
     page.dropped += UintField(answer, "dropped");
     const json& records = answer[records_key_];
     for (const json& r : records) page.records.push_back(r);
-    const bool advanced = next != next_;
-    next_ = next;
+    const bool advanced = *next != next_;
+    next_ = *next;
     if (records.empty() || !advanced) break;
   }
   return page;

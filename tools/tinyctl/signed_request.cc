@@ -2,6 +2,7 @@
 
 #include "image_file.h"
 #include "tc/cbor/writer.h"
+#include "text_table.h"
 
 namespace tinyctl {
 
@@ -27,10 +28,10 @@ SigningKey LoadOperatorKey(const std::string& key_path, const std::string& comma
 
 uint64_t NextSequence(DeviceClient& device) {
   const nlohmann::json status = device.Get("status");
-  if (!status.contains("seq") || !status["seq"].is_number_unsigned()) {
-    throw CommandError("GET /status: the answer has no unsigned \"seq\"");
-  }
-  const uint64_t seq = status["seq"].get<uint64_t>();
+  const std::optional<uint64_t> seq_field =
+      status.contains("seq") ? AsUint(status["seq"]) : std::nullopt;
+  if (!seq_field) throw CommandError("GET /status: the answer has no unsigned \"seq\"");
+  const uint64_t seq = *seq_field;
   if (seq == UINT64_MAX) throw CommandError("GET /status: seq is at its maximum");
   return seq + 1;
 }

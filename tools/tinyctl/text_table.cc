@@ -70,13 +70,16 @@ std::string Cell(const nlohmann::json& object, const char* key) {
   return v.dump();
 }
 
-uint64_t UintField(const nlohmann::json& object, const char* key, uint64_t fallback) {
-  if (!object.is_object() || !object.contains(key)) return fallback;
-  const nlohmann::json& v = object[key];
+std::optional<uint64_t> AsUint(const nlohmann::json& v) {
   if (v.is_number_unsigned()) return v.get<uint64_t>();
   if (v.is_number_integer() && v.get<int64_t>() >= 0)
     return static_cast<uint64_t>(v.get<int64_t>());
-  return fallback;
+  return std::nullopt;
+}
+
+uint64_t UintField(const nlohmann::json& object, const char* key, uint64_t fallback) {
+  if (!object.is_object() || !object.contains(key)) return fallback;
+  return AsUint(object[key]).value_or(fallback);
 }
 
 }  // namespace tinyctl

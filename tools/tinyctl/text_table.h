@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -31,6 +32,8 @@ std::string FormatBytes(uint64_t bytes);
 // A field of a device answer as text for a table cell: strings as they are, numbers in decimal,
 // absent or null as "-".
 std::string Cell(const nlohmann::json& object, const char* key);
+// A non-negative integer (CBOR decodes to unsigned, JSON built in code is signed), or nullopt.
+std::optional<uint64_t> AsUint(const nlohmann::json& value);
 // A non-negative integer field, or `fallback` when absent or of another type.
 uint64_t UintField(const nlohmann::json& object, const char* key, uint64_t fallback = 0);
 

@@ -19,11 +19,12 @@ constexpr const char* kKindNames[] = {"run",     "release", "deadline_miss",
 std::string Where(const json& r) { return "GET /trace: event " + Cell(r, "n"); }
 
 uint64_t Number(const json& r, const char* key, uint64_t max) {
-  if (!r.contains(key) || !r[key].is_number_unsigned() || r[key].get<uint64_t>() > max) {
+  const std::optional<uint64_t> value = r.contains(key) ? AsUint(r[key]) : std::nullopt;
+  if (!value || *value > max) {
     throw CommandError(Where(r) + ": \"" + key + "\" must be an unsigned number up to " +
                        std::to_string(max));
   }
-  return r[key].get<uint64_t>();
+  return *value;
 }
 
 TraceKind Kind(const json& r) {
