@@ -21,17 +21,20 @@ constexpr CommandInfo kCommands[] = {
     {"verify", "Verify an image or config update against a trust store", ConfigureVerify, 3},
     {"run", "Execute a .wasm or eBPF module locally under the real runtime and gate", ConfigureRun,
      4},
-    {"deploy", "Install an image on a device (block-wise upload)", nullptr, 7},
-    {"ps", "List the containers on a device", nullptr, 7},
-    {"start", "Start a container", nullptr, 7},
-    {"stop", "Stop a container (graceful, then forced)", nullptr, 7},
-    {"suspend", "Suspend a running container", nullptr, 7},
-    {"resume", "Resume a suspended container", nullptr, 7},
-    {"rm", "Remove a container and wipe its memory", nullptr, 7},
-    {"config", "Change a running container's schedule or permissions", nullptr, 7},
-    {"logs", "Show a container's log", nullptr, 7},
-    {"top", "Live table of per-container CPU, deadlines and denials", nullptr, 7},
-    {"trace", "Export the execution trace as Chrome trace JSON", nullptr, 7},
+    {"deploy", "Install or update an image on the device (block-wise upload, progress)",
+     ConfigureDeploy, 7},
+    {"ps", "List the containers on the device with their schedule and counters", ConfigurePs, 7},
+    {"start", "Start a container (signed command)", ConfigureStart, 7},
+    {"stop", "Stop a container, graceful then forced (signed command)", ConfigureStop, 7},
+    {"suspend", "Suspend a running container (signed command)", ConfigureSuspend, 7},
+    {"resume", "Resume a suspended container (signed command)", ConfigureResume, 7},
+    {"rm", "Remove a container and wipe its memory (signed command)", ConfigureRm, 7},
+    {"config", "Show or change a container's schedule and permissions (signed config update)",
+     ConfigureConfig, 7},
+    {"logs", "Show the containers' log lines; -f follows", ConfigureLogs, 7},
+    {"top", "Live table of per-container CPU, deadline misses and denials", ConfigureTop, 7},
+    {"trace", "Export the device's execution trace as Chrome trace JSON (Perfetto)", ConfigureTrace,
+     7},
 };
 
 }  // namespace
@@ -50,6 +53,7 @@ void RegisterCommands(CLI::App& app, int& exit_code) {
     } else {
       // Accept any arguments so the message below, not a parse error, is what the user sees.
       sub->allow_extras();
+      sub->fallthrough(false);
       sub->callback([&exit_code, info] {
         std::cerr << "tinyctl " << info.name
                   << ": not available in this build yet (planned in issue #"

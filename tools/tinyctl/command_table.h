@@ -26,9 +26,11 @@ std::span<const CommandInfo> Commands();
 // stderr and sets `exit_code` to kExitUnavailable.
 void RegisterCommands(CLI::App& app, int& exit_code);
 
-// Exit codes: 0 success, 1 the operation failed, 2 bad usage, 3 command not in this build.
+// Exit codes: 0 success, 1 the operation failed or the device refused it, 2 bad usage, 3 no
+// answer from the device (transport error), 4 command not in this build.
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
-inline constexpr int kExitUnavailable = 3;
+inline constexpr int kExitTransport = 3;
+inline constexpr int kExitUnavailable = 4;
 
 }  // namespace tinyctl

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "command_table.h"
+#include "device_client.h"
 #include "tinyctl/version.h"
 
 namespace {
@@ -55,8 +56,15 @@ int main(int argc, char** argv) {
   CLI::App app{"tinyctl — build, sign, deploy and operate TinyContainer containers", "tinyctl"};
   app.set_version_flag("--version", std::string("tinyctl ") + tinyctl::kVersion);
   app.footer(
-      "Exit codes: 0 ok, 1 operation failed, 2 bad usage, 3 command not in this build.\n"
-      "Run 'tinyctl COMMAND --help' for a command's options.");
+      "Device commands talk CoAP to --device (default udp://127.0.0.1:5683, or TINYCTL_DEVICE);\n"
+      "modifying ones are signed with --key OPERATOR.key (or TINYCTL_KEY).\n"
+      "Exit codes: 0 ok, 1 operation failed or the device refused it (the CoAP code and the\n"
+      "device's diagnostic are printed), 2 bad usage, 3 no answer from the device (transport\n"
+      "error), 4 command not in this build.\n"
+      "Run 'tinyctl COMMAND --help' for a command's options; docs/tinyctl.md has examples.");
+  // Global options may also follow the command: "tinyctl ps --device udp://...".
+  app.fallthrough();
+  tinyctl::AddDeviceOptions(app);
 
   int exit_code = 0;
   tinyctl::RegisterCommands(app, exit_code);
