@@ -280,6 +280,15 @@ Status Engine::Remove(uint32_t id) {
   return Status::Ok();
 }
 
+Status Engine::ForceStop(uint32_t id) {
+  Status error;
+  Container* c = Lookup(id, &error);
+  if (c == nullptr) return error;
+  if (c->state != State::kStopping) TC_RETURN_IF_ERROR(CheckCommand(Command::kStop, c->state));
+  ToStopped(*c);
+  return Status::Ok();
+}
+
 void Engine::ToStopped(Container& c) {
   if (c.activation && c.instance != nullptr) c.instance->Abort();
   c.activation = false;

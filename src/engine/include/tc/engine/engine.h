@@ -137,6 +137,9 @@ class Engine final : public runtime::HostHandler {
   Status Suspend(uint32_t id);
   Status Resume(uint32_t id);
   Status Remove(uint32_t id);  // wipes the container's memory
+  // Stops at once without running tc_stop (an update replacing the container); allowed where
+  // Stop() is and while stopping.
+  Status ForceStop(uint32_t id);
   // Run-time reconfiguration (C5); `update` is already verified (signature, operator role) and
   // must name this container's uid.
   Status Configure(uint32_t id, const ConfigUpdate& update);

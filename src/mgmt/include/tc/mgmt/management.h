@@ -61,8 +61,6 @@ class Management {
   uint64_t sequence() const { return sequence_; }
 
  private:
-  friend struct Handlers;
-
   // What the engine does not remember about an installed container.
   struct Entry {
     bool used = false;
@@ -70,25 +68,68 @@ class Management {
     image::Uid uid;
     uint32_t version = 0;
     image::RuntimeKind runtime = image::RuntimeKind::kWasm;
-    bool started = false;  // persisted: restarted by Restore()
+    bool started = false;  // persisted: started again by Restore()
   };
 
-  // One Block1 upload of an image in progress.
+  // The image upload in progress (POST /install, Block1).
   struct Upload {
     bool active = false;
     uint64_t peer = 0;
-    uint32_t received = 0;  // bytes fed so far
+    uint32_t received = 0;  // bytes fed to the verifier so far
     bool staging = false;   // the store holds a staging area for it
-    Entry* replaces = nullptr;
   };
 
   // A signed command / config update arriving in Block1 blocks.
-  struct SmallBody {
-    bool active = false;
+  enum class BodyOwner : uint8_t { kNone, kCommand, kConfig };
+  struct SignedBody {
+    BodyOwner owner = BodyOwner::kNone;
     uint64_t peer = 0;
     size_t size = 0;
     uint8_t bytes[kMaxSignedRequest] = {};
   };
+
+  // Resource handlers (coap::Handler); `self` is the Management.
+  static void GetStatus(void* self, const coap::Request& request, coap::Response& response);
+  static void GetContainers(void* self, const coap::Request& request, coap::Response& response);
+  static void GetContainer(void* self, const coap::Request& request, coap::Response& response);
+  static void GetStats(void* self, const coap::Request& request, coap::Response& response);
+  static void PostInstall(void* self, const coap::Request& request, coap::Response& response);
+  static void PostCommand(void* self, const coap::Request& request, coap::Response& response);
+  static void PostConfig(void* self, const coap::Request& request, coap::Response& response);
+  static void GetLogs(void* self, const coap::Request& request, coap::Response& response);
+  static void GetAudit(void* self, const coap::Request& request, coap::Response& response);
+  static void GetTrace(void* self, const coap::Request& request, coap::Response& response);
+
+  // install.cc
+  void Install(const coap::Request& request, coap::Response& response);
+  void FinishInstall(const coap::Request& request, coap::Response& response);
+  void EndUpload();
+  static Status OnMetadata(void* self, const image::ContainerMetadata& metadata,
+                           const image::TrustedKey& signer);
+  static Status OnSection(void* self, uint32_t offset, std::span<const uint8_t> bytes);
+  // Verifies the uid's stored image again and installs it into the engine (Restore, and
+  // putting back the old version when an update fails).
+  Result<uint32_t> ReinstallStored(std::string_view uid, uint32_t* version,
+                                   image::RuntimeKind* runtime);
+
+  // commands.cc
+  bool CollectBody(BodyOwner owner, const coap::Request& request, coap::Response& response,
+                   std::span<const uint8_t>* body);
+  void Command(const coap::Request& request, coap::Response& response);
+  void Config(const coap::Request& request, coap::Response& response);
+  Status PersistSequence(uint64_t sequence);
+
+  // management.cc
+  Entry* FindEntry(std::string_view uid);
+  Entry* FreeEntry();
+  Status SetStarted(Entry& entry, bool started);
+  void ForgetRecords(std::string_view uid);
+  void ForgetConfig(std::string_view uid);
+  // Loads and verifies a stored config update; false when there is none.
+  Result<bool> LoadConfigRecord(std::string_view name, image::ConfigUpdate* update);
+  Status ReapplyConfig(std::string_view uid, uint32_t id);
+  void RestoreOne(std::string_view uid, Status* first_failure);
+  void Note(const char* what, std::string_view uid, const Status& why);
 
   engine::Engine& engine_;
   const image::TrustStore& trust_;
@@ -100,7 +141,9 @@ class Management {
   Entry entries_[engine::kMaxContainers];
   Upload upload_;
   std::optional<image::ImageVerifier> verifier_;
-  SmallBody small_;
+  SignedBody signed_body_;
+  // Where GET answers are built (CBOR) before they are sent as CBOR or JSON.
+  uint8_t scratch_[coap::kBodyCapacity] = {};
 };
 
 }  // namespace tc::mgmt

@@ -20,8 +20,12 @@
 namespace tc::coap {
 
 inline constexpr size_t kMaxResources = 16;
-// The largest representation a handler can produce (it is served in blocks).
-inline constexpr size_t kBodyCapacity = 1024;
+// The largest representation a handler can produce (it is served in blocks): the management
+// resources' JSON for a full container table needs 2 KiB.
+#ifndef TC_COAP_BODY_CAPACITY
+#define TC_COAP_BODY_CAPACITY 2048
+#endif
+inline constexpr size_t kBodyCapacity = TC_COAP_BODY_CAPACITY;
 // Blocks the server sends and accepts are at most 256 bytes, so a reply fits in kMaxReplySize.
 inline constexpr uint8_t kServerMaxSzx = 4;
 inline constexpr size_t kMaxReplySize = 320;
