@@ -62,12 +62,8 @@ void PosixEnginePort::TimerLoop() {
     }
     wake_at_ = engine::kNever;
     ++ticks_;
-    if (tick_) {
-      // Unlocked, so a tick function that asks for the next tick cannot deadlock.
-      lock.unlock();
-      tick_();
-      lock.lock();
-    }
+    // Called under the lock, so SetTick({}) guarantees no tick runs afterwards.
+    if (tick_) tick_();
   }
 }
 

@@ -25,7 +25,8 @@ class PosixEnginePort final : public engine::EnginePort {
   PosixEnginePort& operator=(const PosixEnginePort&) = delete;
 
   // The function the timer thread calls at the requested time (set once the engine exists,
-  // before the first Step()). It runs on the timer thread.
+  // before the first Step(); cleared before the engine goes away). It runs on the timer thread
+  // under the port's lock, so it must not call back into the port.
   void SetTick(std::function<void()> tick);
 
   // Microseconds since construction.
