@@ -120,13 +120,6 @@ bool Daemon::LoadTrust() {
     std::fprintf(stderr, "tinycontainerd: --trust %s: %s\n", options_.trust_dir.c_str(), e.what());
     return false;
   }
-  if (trust_.size() == 0) {
-    std::fprintf(stderr,
-                 "tinycontainerd: --trust %s holds no *.pub key: nothing could be installed "
-                 "(tinyctl keygen writes one)\n",
-                 options_.trust_dir.c_str());
-    return false;
-  }
   return true;
 }
 

@@ -5,12 +5,21 @@
 #include "daemon.h"
 #include "options.h"
 
+namespace {
+constexpr int kExitUsage = 2;
+}  // namespace
+
 int main(int argc, char** argv) {
   tinycontainerd::Options options;
   options.board = tinycontainerd::DefaultBoardFile();
   CLI::App app;
   tinycontainerd::ConfigureOptions(app, options);
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help exits 0; usage errors exit 2 like tinyctl's.
+    return app.exit(e) == 0 ? 0 : kExitUsage;
+  }
 
   // Line-buffered even into a pipe, so a supervisor or test sees each line as it happens.
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
