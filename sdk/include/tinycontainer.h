@@ -36,9 +36,29 @@ typedef unsigned long long tc_u64;
 #define TC_EWOULD_BLOCK (-11)  /* channel: the peer's queue is full */
 #define TC_ENO_CHANNEL (-23)   /* channel: every channel slot of the device is in use */
 #define TC_EMSG_TOO_LONG (-90) /* channel: message longer than the build's message size */
+/* Device endpoints' (docs/services.md, "Devices"): */
+#define TC_EDEVICE_IO (-5)           /* the device or its bus failed (I2C NACK, ...) */
+#define TC_ENO_DEVICE (-19)          /* the board has no such device (class + address) */
+#define TC_EDEVICE_DATA (-22)        /* the data does not fit the device class's format */
+#define TC_EDEVICE_UNSUPPORTED (-95) /* the device cannot do this (write a sensor, an input) */
 
 #define TC_ACCESS_READ 1
 #define TC_ACCESS_WRITE 2
+
+/* Device endpoints (peer kind "local": a device class and an address): what one read/write on
+ * the handle carries, per class.
+ *   led    (address = LED index)   write 1 byte: 0 off, non-zero on; read 1 byte: current state
+ *   gpio   (address = pin)         write 1 byte: level 0/1; read 1 byte: level
+ *   sensor (address = index)       read 4 bytes: little-endian int32 sample in milli-units; each
+ *                                  read takes a new sample (buffer below 4 bytes: TC_EDEVICE_DATA)
+ *   i2c    (address = 7-bit addr)  write [register, data...]: sets the register pointer, then
+ *                                  writes data (auto-increment); read n bytes from the pointer
+ *                                  (auto-increment within the read; reads leave the pointer)
+ *   spi    (address = chip select) write sends bytes; read returns the bytes clocked in during
+ *                                  the last write
+ *   uart   (address = port)        write sends bytes; read returns received bytes without
+ *                                  blocking (0 when none)
+ * Device reads and writes never block. */
 
 #if defined(__wasm__)
 #define TC_IMPORT(name) __attribute__((import_module("tc"), import_name(name)))
@@ -64,14 +84,16 @@ TC_IMPORT("kv_del") tc_i32 tc_kv_del(const void* key, tc_u32 key_length);
 TC_IMPORT("random") tc_i32 tc_random(void* out, tc_u32 length);
 
 /* Endpoints and channels. `access`: TC_ACCESS_READ, TC_ACCESS_WRITE or both. Returns a handle or
- * an error (TC_ENO_ENDPOINT, TC_EDIRECTION, TC_EHANDLE_QUOTA, TC_ENO_CHANNEL). Needs "channel"
- * for a container peer, "endpoint" for a device. */
+ * an error (TC_ENO_ENDPOINT, TC_EDIRECTION, TC_EHANDLE_QUOTA, TC_ENO_CHANNEL, TC_ENO_DEVICE,
+ * TC_EDEVICE_UNSUPPORTED). Needs "channel" for a container peer, "endpoint" for a device. */
 TC_IMPORT("open") tc_i32 tc_open(tc_u32 endpoint, tc_u32 access);
-/* Reads one message (truncated to `capacity`); returns the bytes copied. Blocks this container
- * while the channel is empty. */
+/* Channel: reads one message (truncated to `capacity`); returns the bytes copied. Blocks this
+ * container while the channel is empty; TC_EBAD_HANDLE if the right is revoked meanwhile.
+ * Device: one read in the class's format (above); returns the bytes copied. */
 TC_IMPORT("read") tc_i32 tc_read(tc_i32 handle, void* out, tc_u32 capacity);
-/* Queues one message for the peer; returns its length, TC_EWOULD_BLOCK when the peer's queue is
- * full, TC_EMSG_TOO_LONG above the build's message size. */
+/* Channel: queues one message for the peer; returns its length, TC_EWOULD_BLOCK when the peer's
+ * queue is full, TC_EMSG_TOO_LONG above the build's message size. Device: one write in the
+ * class's format; returns the bytes consumed. */
 TC_IMPORT("write") tc_i32 tc_write(tc_i32 handle, const void* data, tc_u32 length);
 TC_IMPORT("close") tc_i32 tc_close(tc_i32 handle);
 
@@ -89,6 +111,10 @@ TC_IMPORT("close") tc_i32 tc_close(tc_i32 handle);
 #define TC_BPF_HELPER_KV_SET 0x25
 #define TC_BPF_HELPER_KV_DEL 0x26
 #define TC_BPF_HELPER_RANDOM 0x27
+#define TC_BPF_HELPER_OPEN 0x28        /* open/read/write/close: the wasm imports' arguments */
+#define TC_BPF_HELPER_READ 0x29
+#define TC_BPF_HELPER_WRITE 0x2A
+#define TC_BPF_HELPER_CLOSE 0x2B
 
 #if defined(__bpf__)
 static long (*const tc_log)(const char* text, unsigned long length) = (void*)TC_BPF_HELPER_LOG;
@@ -107,6 +133,13 @@ static long (*const tc_kv_set)(const void* key, unsigned long key_length, const 
 static long (*const tc_kv_del)(const void* key,
                                unsigned long key_length) = (void*)TC_BPF_HELPER_KV_DEL;
 static long (*const tc_random)(void* out, unsigned long length) = (void*)TC_BPF_HELPER_RANDOM;
+static long (*const tc_open)(unsigned long endpoint,
+                             unsigned long access) = (void*)TC_BPF_HELPER_OPEN;
+static long (*const tc_read)(long handle, void* out,
+                             unsigned long capacity) = (void*)TC_BPF_HELPER_READ;
+static long (*const tc_write)(long handle, const void* data,
+                              unsigned long length) = (void*)TC_BPF_HELPER_WRITE;
+static long (*const tc_close)(long handle) = (void*)TC_BPF_HELPER_CLOSE;
 #endif /* __bpf__ */
 
 #ifdef __cplusplus

@@ -272,7 +272,7 @@ Status Engine::Remove(uint32_t id) {
   Container* c = Lookup(id, &error);
   if (c == nullptr) return error;
   TC_RETURN_IF_ERROR(CheckCommand(Command::kRemove, c->state));
-  ReleaseHandles(*c, false);
+  ReleaseHandles(*c, nullptr);
   WipeInstance(*c);
   c->kv_used = 0;
   c->activation = false;
@@ -295,7 +295,7 @@ void Engine::ToStopped(Container& c) {
   c.resume_pending = false;
   c.wait = WaitReason::kNone;
   c.stop_by_us = kNever;
-  ReleaseHandles(c, false);
+  ReleaseHandles(c, nullptr);
   SetState(c, State::kStopped);
 }
 
@@ -325,15 +325,22 @@ void Engine::Trace(const Container& c, TraceKind kind, uint8_t aux, uint32_t val
   trace_.PushOverwrite(event);
 }
 
-void Engine::ReleaseHandles(Container& c, bool only_revoked) {
+// A handle survives a permission change only when its endpoint is still declared with the same
+// peer, a direction covering the handle's access, and the permission bit of the peer's kind.
+static bool StillPermitted(const Handle& h, const Permissions& before, const Permissions& after) {
+  const Endpoint* was = FindEndpoint(before, h.endpoint);
+  const Endpoint* now = FindEndpoint(after, h.endpoint);
+  return was != nullptr && now != nullptr && was->peer == now->peer &&
+         Allows(now->direction, h.access) &&
+         (after.services & image::ServiceBit(EndpointPermission(now->peer.kind))) != 0;
+}
+
+void Engine::ReleaseHandles(Container& c, const Permissions* next) {
   const ServiceSpec& close = services_[Number(HostFunction::kClose)];
   for (size_t i = 0; i < kMaxHandles; ++i) {
     Handle& h = c.handles[i];
     if (!h.open) continue;
-    if (only_revoked) {
-      const Endpoint* declared = FindEndpoint(c.permissions, h.endpoint);
-      if (declared != nullptr && Allows(declared->direction, h.access)) continue;
-    }
+    if (next != nullptr && StillPermitted(h, c.permissions, *next)) continue;
     if (close.fn != nullptr) {
       // The backend releases its side; the guest sees kGuestBadHandle from now on.
       runtime::HostCall host;
@@ -351,6 +358,10 @@ void Engine::ReleaseHandles(Container& c, bool only_revoked) {
       (void)close.fn(close.context, call);
     }
     h = Handle{};
+    // A call blocked on the handle (a channel read) ends now instead of waiting forever.
+    if (next != nullptr && c.blocked_handle == i && c.wait == WaitReason::kEvent) {
+      (void)CompleteBlockedCall(c.id, kGuestBadHandle);
+    }
   }
 }
 
@@ -375,8 +386,8 @@ Status Engine::Configure(uint32_t id, const ConfigUpdate& update) {
   // Everything is checked; from here on the update cannot fail, so it applies all or nothing.
   c->config_sequence = update.sequence;
   if (update.has_permissions) {
+    ReleaseHandles(*c, &update.permissions);
     c->permissions = update.permissions;
-    ReleaseHandles(*c, true);
   }
   if (update.has_schedule) ApplySchedule(*c, update.schedule, port_.NowUs());
   return Status::Ok();
@@ -436,6 +447,7 @@ Status Engine::CompleteBlockedCall(uint32_t id, int64_t result) {
   }
   c->pending_result = result;
   c->wait = WaitReason::kNone;
+  c->blocked_handle = kNoHandle;
   if (c->state == State::kSuspended) {
     c->suspended_from = State::kReady;
   } else {

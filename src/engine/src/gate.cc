@@ -42,9 +42,7 @@ runtime::HostReply Engine::CallChecked(Container& c, const runtime::HostCall& ca
       const Endpoint* declared = FindEndpoint(c.permissions, call.args[0]);
       if (declared == nullptr) return Deny(c, call.service, DenialReason::kEndpointNotDeclared);
       // Device endpoints need the endpoint permission, channels to containers the channel one.
-      const image::Service needed = declared->peer.kind == PeerKind::kContainer
-                                        ? image::Service::kChannel
-                                        : image::Service::kEndpoint;
+      const image::Service needed = EndpointPermission(declared->peer.kind);
       if (declared->peer.kind == PeerKind::kRemote ||
           (c.permissions.services & image::ServiceBit(needed)) == 0) {
         return Deny(c, call.service, DenialReason::kServiceNotPermitted);
@@ -100,6 +98,12 @@ runtime::HostReply Engine::CallChecked(Container& c, const runtime::HostCall& ca
   }
 
   runtime::HostReply reply = spec.fn(spec.context, sc);
+  // Remember what a blocking handle call waits on: a revocation must be able to end it.
+  if (reply.action == runtime::HostAction::kBlock) {
+    c.blocked_handle = spec.endpoint == EndpointUse::kHandle
+                           ? static_cast<uint8_t>(handle - c.handles)
+                           : kNoHandle;
+  }
   if (spec.endpoint == EndpointUse::kOpen && reply.action == runtime::HostAction::kContinue &&
       reply.value >= 0) {
     handle->open = true;

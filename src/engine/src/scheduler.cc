@@ -192,7 +192,7 @@ void Engine::AfterRun(Container& c, const runtime::RunReport& report, uint64_t s
       c.trap = report.trap;
       c.activation = false;
       c.wait = WaitReason::kNone;
-      ReleaseHandles(c, false);
+      ReleaseHandles(c, nullptr);
       SetState(c, State::kTrapped);
       return;
     case runtime::RunExit::kBlocked:
@@ -280,7 +280,7 @@ void Engine::OnOverrun(Container& c, uint64_t now) {
       }
       ++c.restarts_since_start;
       ++c.counters.restarts;
-      ReleaseHandles(c, false);
+      ReleaseHandles(c, nullptr);
       WipeInstance(c);
       if (!Instantiate(c).ok() || !StartFresh(c, now).ok()) {
         // The image instantiated before, so this is a runtime fault: keep the container stopped.

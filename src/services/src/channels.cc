@@ -1,6 +1,7 @@
 // Channels: the gate has checked that the endpoint is declared with a container peer, that the
-// caller holds the channel permission and that the handle's access covers read or write; these
-// functions find the channel, move messages and wake a blocked reader.
+// caller holds the channel permission and that the handle's access covers read or write; the
+// router sends only channel handles here. These functions find the channel, move messages and
+// wake a blocked reader.
 #include "tc/services/channels.h"
 
 #include "service_util.h"
@@ -8,8 +9,6 @@
 namespace tc::services {
 namespace {
 
-using engine::HostFunction;
-using engine::Number;
 using internal::Reply;
 using runtime::HostAction;
 using runtime::HostReply;
@@ -28,39 +27,6 @@ int Compare(std::string_view uid_a, uint8_t ep_a, std::string_view uid_b, uint8_
 
 }  // namespace
 
-Status Channels::Register(engine::Engine& engine) {
-  engine::ServiceSpec open;
-  open.fn = &Open;
-  open.context = this;
-  open.endpoint = engine::EndpointUse::kOpen;
-  TC_RETURN_IF_ERROR(engine.RegisterService(HostFunction::kOpen, open));
-
-  engine::ServiceSpec read;
-  read.fn = &Read;
-  read.context = this;
-  read.endpoint = engine::EndpointUse::kHandle;
-  read.access = engine::kAccessRead;
-  read.buffer_count = 1;
-  read.buffers[0] = {1, 2};
-  TC_RETURN_IF_ERROR(engine.RegisterService(HostFunction::kRead, read));
-
-  engine::ServiceSpec write = read;
-  write.fn = &Write;
-  write.access = engine::kAccessWrite;
-  TC_RETURN_IF_ERROR(engine.RegisterService(HostFunction::kWrite, write));
-
-  engine::ServiceSpec close;
-  close.fn = &Close;
-  close.context = this;
-  close.endpoint = engine::EndpointUse::kClose;
-  TC_RETURN_IF_ERROR(engine.RegisterService(HostFunction::kClose, close));
-
-  TC_RETURN_IF_ERROR(engine.AddBinding({"tc", "open", "ii:i", -1, Number(HostFunction::kOpen)}));
-  TC_RETURN_IF_ERROR(engine.AddBinding({"tc", "read", "iii:i", -1, Number(HostFunction::kRead)}));
-  TC_RETURN_IF_ERROR(engine.AddBinding({"tc", "write", "iii:i", -1, Number(HostFunction::kWrite)}));
-  return engine.AddBinding({"tc", "close", "i:i", -1, Number(HostFunction::kClose)});
-}
-
 size_t Channels::Pending(std::string_view uid, uint8_t endpoint, std::string_view peer_uid,
                          uint8_t peer_endpoint) const {
   for (const Channel& ch : channels_) {
@@ -76,12 +42,8 @@ size_t Channels::Pending(std::string_view uid, uint8_t endpoint, std::string_vie
   return 0;
 }
 
-HostReply Channels::Open(void* self_ptr, engine::ServiceCall& call) {
-  auto* self = static_cast<Channels*>(self_ptr);
+HostReply Channels::Open(engine::ServiceCall& call) {
   const engine::Endpoint& declared = *call.resolved->declared;
-  if (declared.peer.kind != engine::PeerKind::kContainer) {
-    return Reply(engine::kGuestUnknownService);  // no device table in this build
-  }
   const std::string_view me = internal::OwnerOf(call);
   const std::string_view peer = declared.peer.container_uid.view();
   const int order = Compare(me, declared.id, peer, declared.peer.container_endpoint);
@@ -90,7 +52,7 @@ HostReply Channels::Open(void* self_ptr, engine::ServiceCall& call) {
 
   Channel* free_slot = nullptr;
   for (size_t i = 0; i < kChannelCount; ++i) {
-    Channel& ch = self->channels_[i];
+    Channel& ch = channels_[i];
     if (!ch.used) {
       if (free_slot == nullptr) free_slot = &ch;
       continue;
@@ -110,7 +72,7 @@ HostReply Channels::Open(void* self_ptr, engine::ServiceCall& call) {
   ch.ends[side].endpoint = declared.id;
   ch.ends[1 - side].uid = declared.peer.container_uid;
   ch.ends[1 - side].endpoint = declared.peer.container_endpoint;
-  return Reply(Token(static_cast<size_t>(free_slot - self->channels_), side));
+  return Reply(Token(static_cast<size_t>(free_slot - channels_), side));
 }
 
 int64_t Channels::Deliver(const Message& m, std::span<uint8_t> out) {
@@ -119,10 +81,9 @@ int64_t Channels::Deliver(const Message& m, std::span<uint8_t> out) {
   return static_cast<int64_t>(n);
 }
 
-HostReply Channels::Read(void* self_ptr, engine::ServiceCall& call) {
-  auto* self = static_cast<Channels*>(self_ptr);
+HostReply Channels::Read(engine::ServiceCall& call) {
   const uint32_t token = call.resolved->token;
-  Channel& ch = self->channels_[SlotOf(token)];
+  Channel& ch = channels_[SlotOf(token)];
   const int side = SideOf(token);
   Message m;
   if (ch.to_end[side].Pop(m).ok()) return Reply(Deliver(m, call.resolved->buffers[0]));
@@ -135,10 +96,9 @@ HostReply Channels::Read(void* self_ptr, engine::ServiceCall& call) {
   return {HostAction::kBlock, 0};
 }
 
-HostReply Channels::Write(void* self_ptr, engine::ServiceCall& call) {
-  auto* self = static_cast<Channels*>(self_ptr);
+HostReply Channels::Write(engine::ServiceCall& call) {
   const uint32_t token = call.resolved->token;
-  Channel& ch = self->channels_[SlotOf(token)];
+  Channel& ch = channels_[SlotOf(token)];
   const int to = 1 - SideOf(token);
   const std::span<uint8_t> data = call.resolved->buffers[0];
   if (data.size() > kChannelMessageBytes) return Reply(kGuestMessageTooLong);
@@ -164,10 +124,9 @@ HostReply Channels::Write(void* self_ptr, engine::ServiceCall& call) {
   return Reply(static_cast<int64_t>(data.size()));
 }
 
-HostReply Channels::Close(void* self_ptr, engine::ServiceCall& call) {
-  auto* self = static_cast<Channels*>(self_ptr);
+HostReply Channels::Close(engine::ServiceCall& call) {
   const uint32_t token = call.resolved->token;
-  Waiter& w = self->channels_[SlotOf(token)].waiter[SideOf(token)];
+  Waiter& w = channels_[SlotOf(token)].waiter[SideOf(token)];
   if (w.waiting && w.container == call.container) w = Waiter{};
   return Reply(0);
 }

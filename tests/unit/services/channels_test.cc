@@ -5,6 +5,7 @@
 
 #include "engine_fixture.h"
 #include "tc/services/channels.h"
+#include "tc/services/endpoints.h"
 
 namespace tc::services {
 namespace {
@@ -30,7 +31,7 @@ engine::Endpoint ChannelEnd(uint8_t id, std::string_view peer, uint8_t peer_endp
 class ChannelsTest : public EngineFixture {
  protected:
   ChannelsTest() {
-    EXPECT_TRUE(channels_.Register(engine_).ok());
+    EXPECT_TRUE(endpoints_.Register(engine_).ok());
     program_.Export(runtime::Entry::kStart, {engine::testing::FakeStep::Return(0)});
   }
 
@@ -60,6 +61,7 @@ class ChannelsTest : public EngineFixture {
   }
 
   Channels channels_;
+  Endpoints endpoints_{&channels_, nullptr};  // no device table: device endpoints answer -38
   FakeProgram program_;
   uint8_t memory_[256] = {};
 };

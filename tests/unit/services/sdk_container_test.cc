@@ -13,6 +13,7 @@
 #include "tc/ebpf/ebpf_runtime.h"
 #include "tc/engine/engine.h"
 #include "tc/services/channels.h"
+#include "tc/services/endpoints.h"
 #include "tc/services/host_services.h"
 #include "tc/services/memory_kv_storage.h"
 #include "tc/wasm/wasm_runtime.h"
@@ -48,7 +49,7 @@ class SdkContainers : public ::testing::Test {
         services_({&sink_, &entropy_, &kv_}) {
     port_.set_on_tick([this] { engine_.OnTick(); });
     EXPECT_TRUE(services_.Register(engine_).ok());
-    EXPECT_TRUE(channels_.Register(engine_).ok());
+    EXPECT_TRUE(endpoints_.Register(engine_).ok());
   }
 
   uint32_t Start(const char* uid, image::RuntimeKind kind, const char* loop,
@@ -110,6 +111,7 @@ class SdkContainers : public ::testing::Test {
   MemoryKvStorage<8> kv_;
   HostServices services_;
   Channels channels_;
+  Endpoints endpoints_{&channels_, nullptr};
 
  private:
   runtime::RuntimeRegistry& Registry() {

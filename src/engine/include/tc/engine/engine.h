@@ -36,6 +36,7 @@ namespace tc::engine {
 
 inline constexpr size_t kMaxContainers = TC_ENGINE_MAX_CONTAINERS;
 inline constexpr size_t kMaxHandles = 8;
+inline constexpr uint8_t kNoHandle = 0xFF;
 inline constexpr size_t kTraceCapacity = TC_ENGINE_TRACE_CAPACITY;
 inline constexpr size_t kAuditCapacity = TC_ENGINE_AUDIT_CAPACITY;
 inline constexpr size_t kMaxBindings = 24;
@@ -112,6 +113,7 @@ struct Container {
   runtime::TrapReason trap = runtime::TrapReason::kNone;
 
   Handle handles[kMaxHandles];
+  uint8_t blocked_handle = kNoHandle;  // the handle a kEvent-blocked call waits on
   uint32_t kv_used = 0;
   ContainerCounters counters;
 };
@@ -177,7 +179,9 @@ class Engine final : public runtime::HostHandler {
   void ApplySchedule(Container& c, const Schedule& schedule, uint64_t now);
   void SetState(Container& c, State state);
   void ToStopped(Container& c);
-  void ReleaseHandles(Container& c, bool only_revoked);
+  // Closes every open handle, or with `next` only those the new permissions revoke (waking a
+  // call blocked on one with kGuestBadHandle).
+  void ReleaseHandles(Container& c, const Permissions* next);
   void Release(Container& c, uint64_t now);
   void ScheduleNextRelease(Container& c, uint64_t now);
   void ProcessTimers(uint64_t now);

@@ -35,6 +35,11 @@ constexpr uint8_t AccessOf(Direction direction) {
   return 0;
 }
 
+// The permission an endpoint's peer needs: devices `endpoint`, other containers `channel`.
+constexpr image::Service EndpointPermission(PeerKind peer) {
+  return peer == PeerKind::kContainer ? image::Service::kChannel : image::Service::kEndpoint;
+}
+
 // True when an endpoint declared with `declared` may be used with `access`.
 constexpr bool Allows(Direction declared, uint8_t access) {
   return access != 0 && (AccessOf(declared) & access) == access;

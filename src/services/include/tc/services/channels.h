@@ -1,9 +1,8 @@
-// Container-to-container channels behind the gate's open/read/write/close. A channel joins two
-// declared endpoints — (container uid, endpoint id) on each side, each naming the other as its
-// peer — and holds one bounded queue of fixed-size messages per direction. Writes never block
-// (a full queue answers kGuestWouldBlock); a read on an empty queue blocks the container and
-// the engine resumes it when the peer writes. Device endpoints (PeerKind::kLocal) have no backend
-// in this library and answer kGuestUnknownService.
+// Container-to-container channels: the channel backend of the endpoint router (endpoints.h). A
+// channel joins two declared endpoints — (container uid, endpoint id) on each side, each naming
+// the other as its peer — and holds one bounded queue of fixed-size messages per direction.
+// Writes never block (a full queue answers kGuestWouldBlock); a read on an empty queue blocks the
+// container and the engine resumes it when the peer writes.
 #pragma once
 
 #include <cstdint>
@@ -39,8 +38,12 @@ class Channels {
   Channels(const Channels&) = delete;
   Channels& operator=(const Channels&) = delete;
 
-  // Registers open/read/write/close and their "tc" imports.
-  Status Register(engine::Engine& engine);
+  // The router calls these after the gate's checks, for endpoints whose peer is a container.
+  // Open's reply is the channel token (below 2^31); the others get it in call.resolved->token.
+  runtime::HostReply Open(engine::ServiceCall& call);
+  runtime::HostReply Read(engine::ServiceCall& call);
+  runtime::HostReply Write(engine::ServiceCall& call);
+  runtime::HostReply Close(engine::ServiceCall& call);
 
   // Messages waiting for the end (uid, endpoint) from (peer_uid, peer_endpoint); 0 when there is
   // no such channel.
@@ -69,11 +72,6 @@ class Channels {
     Waiter waiter[2];                              // a read blocked at ends[i]
   };
   static_assert(kChannelMessageBytes <= 255, "message length is stored in one byte");
-
-  static runtime::HostReply Open(void* self, engine::ServiceCall& call);
-  static runtime::HostReply Read(void* self, engine::ServiceCall& call);
-  static runtime::HostReply Write(void* self, engine::ServiceCall& call);
-  static runtime::HostReply Close(void* self, engine::ServiceCall& call);
 
   // Copies `m` into the guest buffer and returns the result the read call gives.
   static int64_t Deliver(const Message& m, std::span<uint8_t> out);
