@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <new>
 
+#include "devices_resource.h"
 #include "keys.h"
 #include "tc/port/posix/crash_hook.h"
 
@@ -123,6 +124,24 @@ bool Daemon::LoadTrust() {
   return true;
 }
 
+bool Daemon::LoadBoard() {
+  if (options_.board.empty()) {
+    std::printf("board: none (no simulated devices)\n");
+    return true;
+  }
+  posix::BoardFileResult loaded = posix::LoadBoardFile(options_.board);
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "tinycontainerd: --board %s\n", loaded.error.ToString().c_str());
+    return false;
+  }
+  board_.emplace(std::move(*loaded.config), [this] { return port_.NowUs(); });
+  const posix::BoardConfig& b = board_->config();
+  std::printf("board %s (%s): %zu LEDs, %zu GPIO, %zu sensors, %zu I2C, %zu SPI, %zu UART\n",
+              b.name.c_str(), options_.board.c_str(), b.leds.size(), b.gpio.size(),
+              b.sensors.size(), b.i2c.size(), b.spi.size(), b.uart.size());
+  return true;
+}
+
 bool Daemon::BuildEngine() {
   if (!runtimes_.Register(wasm_).ok() || !runtimes_.Register(ebpf_).ok()) return false;
   const size_t pool_size = size_t{options_.pool_kib} * 1024u;
@@ -135,8 +154,9 @@ bool Daemon::BuildEngine() {
     std::fprintf(stderr, "tinycontainerd: host services: %s\n", Describe(s).c_str());
     return false;
   }
-  if (tc::Status s = channels_.Register(*engine_); !s.ok()) {
-    std::fprintf(stderr, "tinycontainerd: channels: %s\n", Describe(s).c_str());
+  endpoints_.emplace(&channels_, board_.has_value() ? &*board_ : nullptr);
+  if (tc::Status s = endpoints_->Register(*engine_); !s.ok()) {
+    std::fprintf(stderr, "tinycontainerd: channels and devices: %s\n", Describe(s).c_str());
     return false;
   }
 
@@ -146,8 +166,13 @@ bool Daemon::BuildEngine() {
   config.max_image_size = options_.max_image_kib * 1024u;
   config.wall_clock_s = WallClockSeconds;
   management_.emplace(*engine_, trust_, *store_, ring_, config);
-  if (tc::Status s = management_->Register(server_); !s.ok()) {
-    std::fprintf(stderr, "tinycontainerd: management resources: %s\n", Describe(s).c_str());
+  tc::Status registered = management_->Register(server_);
+  if (registered.ok()) {
+    registered = RegisterDevicesResource(server_, board_.has_value() ? &*board_ : nullptr);
+  }
+  if (!registered.ok()) {
+    std::fprintf(stderr, "tinycontainerd: management resources: %s\n",
+                 Describe(registered).c_str());
     return false;
   }
   return true;
@@ -158,7 +183,7 @@ int Daemon::Start() {
     std::fprintf(stderr, "tinycontainerd: cannot install signal handlers\n");
     return kExitStartupFailure;
   }
-  if (!LockStateDirectory() || !OpenStore() || !LoadTrust() || !BuildEngine()) {
+  if (!LockStateDirectory() || !OpenStore() || !LoadTrust() || !LoadBoard() || !BuildEngine()) {
     return kExitStartupFailure;
   }
   if (tc::Status s = transport_.Open(options_.bind, options_.port); !s.ok()) {

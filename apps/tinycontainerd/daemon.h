@@ -21,9 +21,11 @@
 #include "tc/port/posix/file_container_store.h"
 #include "tc/port/posix/file_kv_storage.h"
 #include "tc/port/posix/signal_pipe.h"
+#include "tc/port/posix/simulated_board.h"
 #include "tc/port/posix/system_entropy.h"
 #include "tc/port/posix/udp_transport.h"
 #include "tc/services/channels.h"
+#include "tc/services/endpoints.h"
 #include "tc/services/host_services.h"
 #include "tc/wasm/wasm_runtime.h"
 
@@ -47,6 +49,7 @@ class Daemon {
   bool LockStateDirectory();
   bool OpenStore();
   bool LoadTrust();
+  bool LoadBoard();
   bool BuildEngine();
   void ServeNetwork();
   // Prints management notes (log ring lines of uid "mgmt") not printed yet.
@@ -64,6 +67,7 @@ class Daemon {
   tc::image::TrustStore trust_;
   std::optional<tc::port::posix::FileContainerStore> store_;
   std::optional<tc::port::posix::FileKvStorage> kv_;
+  std::optional<tc::port::posix::SimulatedBoard> board_;
 
   tc::wasm::WasmRuntime wasm_;
   tc::ebpf::EbpfRuntime ebpf_;
@@ -72,6 +76,7 @@ class Daemon {
   std::optional<tc::engine::Engine> engine_;
   std::optional<tc::services::HostServices> services_;
   tc::services::Channels channels_;
+  std::optional<tc::services::Endpoints> endpoints_;
   std::optional<tc::mgmt::Management> management_;
   tc::coap::Server server_;
   tc::port::posix::UdpTransport transport_;

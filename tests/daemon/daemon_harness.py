@@ -24,14 +24,14 @@ class DaemonDied(Exception):
 class Daemon:
     """One tinycontainerd process; output goes to a file the test can read."""
 
-    def __init__(self, binary, state, trust, log_path, env=None, extra=()):
+    def __init__(self, binary, state, trust, log_path, env=None, extra=(), board=""):
         self.log_path = log_path
         self.log = open(log_path, "w")
         full_env = dict(os.environ)
         full_env.pop("TC_CRASH_AT_STEP", None)
         full_env.update(env or {})
         self.proc = subprocess.Popen(
-            [binary, "--state", state, "--trust", trust, "--port", "0", "--board", ""] +
+            [binary, "--state", state, "--trust", trust, "--port", "0", "--board", board] +
             list(extra), stdout=self.log, stderr=subprocess.STDOUT, env=full_env)
         self.port = None
         deadline = time.time() + 10
@@ -222,9 +222,10 @@ def wait_until(condition, timeout=5.0, what="condition"):
 
 class Fixture:
     """Keys and signed images in a work directory: an operator key in trust/, the test container
-    as "ticker" v1 and v2 and as "other" v1, and signed start commands."""
+    under each (uid, version) of `uids`, and signed commands."""
 
-    def __init__(self, tinyctl, wasm, manifest, cose_tool, work):
+    def __init__(self, tinyctl, wasm, manifest, cose_tool, work,
+                 uids=(("ticker", 1), ("ticker", 2), ("other", 1))):
         self.tinyctl, self.cose_tool, self.work = tinyctl, cose_tool, work
         subprocess.run(["rm", "-rf", work], check=True)
         os.makedirs(os.path.join(work, "trust"))
@@ -233,7 +234,7 @@ class Fixture:
         self.trust = os.path.join(work, "trust")
         base = json.load(open(manifest))
         self.images = {}
-        for uid, version in (("ticker", 1), ("ticker", 2), ("other", 1)):
+        for uid, version in uids:
             m = dict(base, uid=uid, version=version)
             name = "%s-v%d" % (uid, version)
             with open(os.path.join(work, name + ".json"), "w") as f:
