@@ -12,7 +12,6 @@
 #include <filesystem>
 #include <new>
 
-#include "devices_resource.h"
 #include "keys.h"
 #include "tc/port/posix/crash_hook.h"
 
@@ -168,7 +167,8 @@ bool Daemon::BuildEngine() {
   management_.emplace(*engine_, trust_, *store_, ring_, config);
   tc::Status registered = management_->Register(server_);
   if (registered.ok()) {
-    registered = RegisterDevicesResource(server_, board_.has_value() ? &*board_ : nullptr);
+    devices_.emplace(board_.has_value() ? &*board_ : nullptr);
+    registered = devices_->Register(server_);
   }
   if (!registered.ok()) {
     std::fprintf(stderr, "tinycontainerd: management resources: %s\n",
@@ -251,10 +251,15 @@ int Daemon::Run() {
   const int signal = signals_.received();
   StopContainers();
   PrintNotes();
+  kv_->Flush();
+  const uint64_t kv_errors = kv_->write_errors();
   std::printf("tinycontainerd stopped (%s): %zu containers, %" PRIu64 " datagrams served (%" PRIu64
-              " rejected), %" PRIu64 " log lines, up %.1f s\n",
+              " rejected), %" PRIu64 " log lines, up %.1f s%s\n",
               signal == SIGINT ? "SIGINT" : "SIGTERM", InstalledContainers(), datagrams_,
-              transport_.rejected(), sink_.lines(), static_cast<double>(port_.NowUs()) / 1e6);
+              transport_.rejected(), sink_.lines(), static_cast<double>(port_.NowUs()) / 1e6,
+              kv_errors == 0
+                  ? ""
+                  : (", " + std::to_string(kv_errors) + " key-value writes FAILED").c_str());
   std::fflush(stdout);
   return 0;
 }

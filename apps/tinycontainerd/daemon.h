@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "devices_resource.h"
 #include "options.h"
 #include "tc/ebpf/ebpf_runtime.h"
 #include "tc/engine/engine.h"
@@ -78,6 +79,7 @@ class Daemon {
   tc::services::Channels channels_;
   std::optional<tc::services::Endpoints> endpoints_;
   std::optional<tc::mgmt::Management> management_;
+  std::optional<DevicesResource> devices_;
   tc::coap::Server server_;
   tc::port::posix::UdpTransport transport_;
 

@@ -203,11 +203,23 @@ class Client:
         return r
 
 
+def get_json(client, path):
+    """GET path as JSON. The management resources render each Block2 block afresh, so a body
+    longer than one block can mix two moments (a state name changing length between blocks);
+    such a body does not parse and is fetched again."""
+    for _ in range(5):
+        r = client.get(path)
+        assert r.code == (2 << 5 | 5), r.code_text() + " " + r.payload.decode(errors="replace")
+        try:
+            return r.json()
+        except ValueError:
+            continue
+    raise AssertionError("GET /%s: no consistent body in 5 tries" % path)
+
+
 def containers(client):
     """{uid: entry} from GET /containers."""
-    r = client.get("containers")
-    assert r.code == (2 << 5 | 5), r.code_text() + " " + r.payload.decode(errors="replace")
-    return {c["uid"]: c for c in r.json()["containers"]}
+    return {c["uid"]: c for c in get_json(client, "containers")["containers"]}
 
 
 def wait_until(condition, timeout=5.0, what="condition"):
@@ -265,7 +277,7 @@ def install(client, image):
 
 def configure(client, fixture, uid, priority, period):
     """A signed config update (tinyctl sign-config) that changes the schedule."""
-    sequence = client.get("status").json()["seq"] + 1
+    sequence = get_json(client, "status")["seq"] + 1
     path = os.path.join(fixture.work, "cfg-%s-%d.json" % (uid, sequence))
     with open(path, "w") as f:
         json.dump({"uid": uid, "sequence": sequence,
@@ -276,6 +288,6 @@ def configure(client, fixture, uid, priority, period):
 
 
 def start(client, fixture, uid):
-    sequence = client.get("status").json()["seq"] + 1
+    sequence = get_json(client, "status")["seq"] + 1
     r = client.post("command", fixture.command(uid, 0, sequence), CT_CBOR)
     assert r.code == (2 << 5 | 4), "start: %s %s" % (r.code_text(), r.payload)

@@ -9,7 +9,8 @@ import sys
 
 import cbor2
 
-from daemon_harness import (CT_CBOR, Daemon, Fixture, containers, install, start, wait_until)
+from daemon_harness import (CT_CBOR, Daemon, Fixture, containers, get_json, install, start,
+                            wait_until)
 
 
 def main(daemon_bin, tinyctl, wasm, manifest, cose_tool, board, work):
@@ -31,25 +32,25 @@ def main(daemon_bin, tinyctl, wasm, manifest, cose_tool, board, work):
     install(d.client, open(os.path.join(work, "mute.tc"), "rb").read())
     start(d.client, fx, "mute")
     wait_until(lambda: containers(d.client)["mute"]["state"] == "stopped", what="mute stopped")
-    stats = {s["uid"]: s for s in d.client.get("stats").json()["stats"]}
+    stats = {s["uid"]: s for s in get_json(d.client, "stats")["stats"]}
     assert stats["mute"]["denials"] == 1, stats
-    audit = d.client.get("audit").json()["entries"]
+    audit = get_json(d.client, "audit")["entries"]
     assert [e["uid"] for e in audit] == ["mute"], audit
-    before = d.client.get("devices").json()
+    before = get_json(d.client, "devices")
     assert [led["toggles"] for led in before["leds"]] == [0, 0], before
     print("without the endpoint permission: open denied and audited (%s), LEDs untouched" %
           audit[0]["reason"])
     install(d.client, fx.images["blinker-v1"])
     start(d.client, fx, "blinker")
     after = wait_until(lambda: (lambda s: s if s["leds"][0]["toggles"] >= 4 else None)(
-        d.client.get("devices").json()), what="LED 0 toggling")
+        get_json(d.client, "devices")), what="LED 0 toggling")
     assert after["leds"][1]["toggles"] == 0, after
     print("LED 0 toggled %d times by the container; LED 1 untouched" % after["leds"][0]["toggles"])
 
     r = d.client.get("devices", accept=CT_CBOR)
     snapshot = cbor2.loads(r.payload)
     assert snapshot["board"] == "native" and len(snapshot["leds"]) == 2, snapshot
-    stats = {s["uid"]: s for s in d.client.get("stats").json()["stats"]}
+    stats = {s["uid"]: s for s in get_json(d.client, "stats")["stats"]}
     assert stats["blinker"]["denials"] == 0 and stats["blinker"]["traps"] == 0, stats
     assert d.stop() == 0
     print("PASS")

@@ -46,10 +46,18 @@ command() {
   "$py" "$cose" sign-command cmd.cose op.key "$1" "$2" "$seq" || return 1
   coap -m post -t 60 -A 50 -f cmd.cose "coap://127.0.0.1:$port/command"
 }
-state_of() {  # state_of UID
-  "$py" -c 'import json, sys
-print({c["uid"]: c["state"] for c in json.loads(sys.argv[1])["containers"]}.get(sys.argv[2], "absent"))' \
-    "$(coap -m get -A 50 "coap://127.0.0.1:$port/containers")" "$1"
+state_of() {  # state_of UID (a body mixing two moments across Block2 blocks is fetched again)
+  local state
+  for _ in 1 2 3 4 5; do
+    state=$("$py" -c 'import json, sys
+try:
+    cs = json.loads(sys.argv[1])["containers"]
+except ValueError:
+    sys.exit(1)
+print({c["uid"]: c["state"] for c in cs}.get(sys.argv[2], "absent"))' \
+      "$(coap -m get -A 50 "coap://127.0.0.1:$port/containers")" "$1") && break
+  done
+  echo "$state"
 }
 last_tick() { sed -n 's/.*ticker: tick 0*\([0-9][0-9]*\)$/\1/p' out.txt | tail -1; }
 wait_tick() {  # wait_tick N: until a tick numbered >= N is printed

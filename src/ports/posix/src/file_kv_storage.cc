@@ -57,18 +57,61 @@ size_t Footprint(const std::map<std::string, std::vector<uint8_t>>& records) {
 
 FileKvStorage::FileKvStorage(FileStore store) : store_(std::move(store)) {
   Result<std::vector<std::string>> keys = store_.Keys();
-  if (!keys.ok()) return;
-  for (const std::string& key : *keys) {
-    if (!key.starts_with(kOwnerPrefix)) continue;
-    const std::string owner = key.substr(kOwnerPrefix.size());
-    Result<std::vector<uint8_t>> bytes = store_.Get(key);
-    Records records;
-    if (bytes.ok() && Decode(*bytes, &records)) {
-      owners_[owner] = std::move(records);
-    } else {
-      damaged_.insert(owner);
+  if (keys.ok()) {
+    for (const std::string& key : *keys) {
+      if (!key.starts_with(kOwnerPrefix)) continue;
+      const std::string owner = key.substr(kOwnerPrefix.size());
+      Result<std::vector<uint8_t>> bytes = store_.Get(key);
+      Records records;
+      if (bytes.ok() && Decode(*bytes, &records)) {
+        owners_[owner] = std::move(records);
+      } else {
+        damaged_.insert(owner);
+      }
     }
   }
+  writer_ = std::thread([this] { WriterLoop(); });
+}
+
+FileKvStorage::~FileKvStorage() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    quit_ = true;
+  }
+  work_.notify_one();
+  writer_.join();  // the writer drains every dirty owner before it ends
+}
+
+void FileKvStorage::WriterLoop() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    work_.wait(lock, [this] { return quit_ || !dirty_.empty(); });
+    if (dirty_.empty()) return;  // quit_ and nothing left
+    const std::string owner = *dirty_.begin();
+    dirty_.erase(dirty_.begin());
+    const Records& records = owners_[owner];
+    const bool remove = records.empty();
+    const std::vector<uint8_t> bytes = Encode(records);
+    writing_ = true;
+    lock.unlock();
+    const std::string key = std::string(kOwnerPrefix) + owner;
+    Status written = remove ? store_.Remove(key) : store_.Put(key, bytes);
+    if (remove && written.code() == ErrorCode::kNotFound) written = Status::Ok();
+    lock.lock();
+    writing_ = false;
+    if (!written.ok()) ++write_errors_;
+    if (dirty_.empty()) idle_.notify_all();
+  }
+}
+
+void FileKvStorage::Flush() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  idle_.wait(lock, [this] { return dirty_.empty() && !writing_; });
+}
+
+uint64_t FileKvStorage::write_errors() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return write_errors_;
 }
 
 Result<FileKvStorage::Records*> FileKvStorage::Find(std::string_view owner) {
@@ -81,18 +124,9 @@ Result<FileKvStorage::Records*> FileKvStorage::Find(std::string_view owner) {
   return &it->second;
 }
 
-Status FileKvStorage::Write(std::string_view owner, const Records& records) {
-  std::string key(kOwnerPrefix);
-  key.append(owner);
-  if (records.empty()) {
-    const Status removed = store_.Remove(key);
-    return removed.code() == ErrorCode::kNotFound ? Status::Ok() : removed;
-  }
-  return store_.Put(key, Encode(records));
-}
-
 Result<size_t> FileKvStorage::Get(std::string_view owner, std::span<const uint8_t> key,
                                   std::span<uint8_t> out) {
+  std::lock_guard<std::mutex> lock(mutex_);
   Result<Records*> records = Find(owner);
   if (!records.ok()) return records.status();
   auto it = (*records)->find(KeyOf(key));
@@ -102,6 +136,7 @@ Result<size_t> FileKvStorage::Get(std::string_view owner, std::span<const uint8_
 }
 
 Result<size_t> FileKvStorage::Size(std::string_view owner, std::span<const uint8_t> key) {
+  std::lock_guard<std::mutex> lock(mutex_);
   Result<Records*> records = Find(owner);
   if (!records.ok()) return records.status();
   auto it = (*records)->find(KeyOf(key));
@@ -115,27 +150,33 @@ Status FileKvStorage::Set(std::string_view owner, std::span<const uint8_t> key,
     return Status(ErrorCode::kOutOfRange, "key length outside 1..64");
   }
   if (value.size() > kMaxValueLength) return Status(ErrorCode::kOutOfRange, "value too long");
-  Result<Records*> records = Find(owner);
-  if (!records.ok()) return records.status();
-  Records changed = **records;
-  changed[KeyOf(key)] = Bytes(value.begin(), value.end());
-  if (Footprint(changed) > kMaxOwnerBytes) {
-    return Status(ErrorCode::kResourceExhausted, "the owner's key-value storage is full");
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Result<Records*> records = Find(owner);
+    if (!records.ok()) return records.status();
+    Records& r = **records;
+    const std::string k = KeyOf(key);
+    auto it = r.find(k);
+    const size_t replaced = it == r.end() ? 0 : k.size() + it->second.size();
+    if (Footprint(r) - replaced + k.size() + value.size() > kMaxOwnerBytes) {
+      return Status(ErrorCode::kResourceExhausted, "the owner's key-value storage is full");
+    }
+    r[k] = Bytes(value.begin(), value.end());
+    dirty_.emplace(owner);
   }
-  TC_RETURN_IF_ERROR(Write(owner, changed));
-  **records = std::move(changed);
+  work_.notify_one();
   return Status::Ok();
 }
 
 Status FileKvStorage::Delete(std::string_view owner, std::span<const uint8_t> key) {
-  Result<Records*> records = Find(owner);
-  if (!records.ok()) return records.status();
-  Records changed = **records;
-  if (changed.erase(KeyOf(key)) == 0) {
-    return Status(ErrorCode::kNotFound, "no such key");
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Result<Records*> records = Find(owner);
+    if (!records.ok()) return records.status();
+    if ((*records)->erase(KeyOf(key)) == 0) return Status(ErrorCode::kNotFound, "no such key");
+    dirty_.emplace(owner);
   }
-  TC_RETURN_IF_ERROR(Write(owner, changed));
-  **records = std::move(changed);
+  work_.notify_one();
   return Status::Ok();
 }
 
