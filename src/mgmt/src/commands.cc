@@ -14,6 +14,8 @@ using internal::SendError;
 
 namespace {
 
+constexpr const char* kNotSigned = "not signed (a COSE_Sign1 or COSE_Mac0 is required)";
+
 engine::Command EngineCommand(image::CommandAction action) {
   switch (action) {
     case image::CommandAction::kStart: return engine::Command::kStart;
@@ -97,6 +99,10 @@ void Management::Command(const coap::Request& request, coap::Response& response)
   image::ImageProblem problem = image::ImageProblem::kNone;
   const Status verified = image::VerifySignedCommand(body, trust_, &command, nullptr, &problem);
   if (!verified.ok()) {
+    if (problem == image::ImageProblem::kEnvelope && image::DecodeCommand(body, &command).ok()) {
+      SendError(response, internal::kUnauthorized, "command", kNotSigned);
+      return;
+    }
     SendError(response, CodeForProblem(problem, verified), "command", verified);
     return;
   }
@@ -173,6 +179,11 @@ void Management::Config(const coap::Request& request, coap::Response& response) 
   const Status verified =
       image::VerifySignedConfigUpdate(body, trust_, &update, nullptr, &problem, &error);
   if (!verified.ok()) {
+    if (problem == image::ImageProblem::kEnvelope &&
+        image::DecodeConfigUpdate(body, &update).ok()) {
+      SendError(response, internal::kUnauthorized, "config", kNotSigned);
+      return;
+    }
     if (problem == image::ImageProblem::kMetadata) {
       char text[128];
       const size_t n = error.Describe(text);
