@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
@@ -17,6 +18,7 @@
 #include "tc/port/posix/console_log_sink.h"
 #include "tc/port/posix/crash_hook.h"
 #include "tc/port/posix/engine_port.h"
+#include "tc/port/posix/signal_pipe.h"
 #include "tc/port/posix/system_entropy.h"
 #include "tc/port/posix/udp_transport.h"
 
@@ -197,6 +199,21 @@ TEST(ConsoleLogSink, PrefixesTimeAndUidAndTeesIntoTheRing) {
   quiet.Write("acme.app", Text("tick 2"));
   EXPECT_EQ(ring.next(), 2u);
   EXPECT_EQ(quiet.lines(), 1u);
+}
+
+TEST(SignalPipe, SignalMakesThePipeReadable) {
+  SignalPipe signals;
+  ASSERT_TRUE(signals.Install());
+  const int fds[] = {signals.fd()};
+  bool ready[1] = {true};
+  WaitReadable(fds, 0, ready);
+  EXPECT_FALSE(ready[0]);
+  ASSERT_EQ(::raise(SIGTERM), 0);  // handled: the process goes on
+  WaitReadable(fds, 1000000, ready);
+  EXPECT_TRUE(ready[0]);
+  EXPECT_EQ(signals.received(), SIGTERM);
+  ASSERT_EQ(::raise(SIGINT), 0);
+  EXPECT_EQ(signals.received(), SIGTERM);  // the first one is kept
 }
 
 TEST(SystemEntropy, FillsTheBuffer) {

@@ -29,6 +29,7 @@ bool SignalPipe::Install() {
   read_fd_ = fds[0];
   write_fd_ = fds[1];
   g_write_fd = write_fd_;
+  g_signal = 0;
   struct sigaction action {};
   action.sa_handler = OnSignal;
   sigemptyset(&action.sa_mask);
