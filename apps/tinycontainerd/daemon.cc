@@ -10,7 +10,7 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
-#include <new>
+#include <memory>
 
 #include "keys.h"
 #include "tc/port/posix/crash_hook.h"
@@ -143,9 +143,13 @@ bool Daemon::LoadBoard() {
 
 bool Daemon::BuildEngine() {
   if (!runtimes_.Register(wasm_).ok() || !runtimes_.Register(ebpf_).ok()) return false;
+  // The engine wants the pool 16-byte aligned: over-allocate and align the span.
   const size_t pool_size = size_t{options_.pool_kib} * 1024u;
-  pool_.reset(new (std::align_val_t(kPoolAlignment)) uint8_t[pool_size]);
-  engine_.emplace(port_, runtimes_, std::span<uint8_t>(pool_.get(), pool_size));
+  pool_.assign(pool_size + kPoolAlignment, 0);
+  void* pool = pool_.data();
+  size_t space = pool_.size();
+  std::align(kPoolAlignment, pool_size, pool, space);
+  engine_.emplace(port_, runtimes_, std::span<uint8_t>(static_cast<uint8_t*>(pool), pool_size));
   port_.SetTick([this] { engine_->OnTick(); });
 
   services_.emplace(tc::services::ServicePorts{&sink_, &entropy_, &*kv_});

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "devices_resource.h"
 #include "options.h"
@@ -73,7 +74,7 @@ class Daemon {
   tc::wasm::WasmRuntime wasm_;
   tc::ebpf::EbpfRuntime ebpf_;
   tc::runtime::RuntimeRegistry runtimes_;
-  std::unique_ptr<uint8_t[]> pool_;
+  std::vector<uint8_t> pool_;
   std::optional<tc::engine::Engine> engine_;
   std::optional<tc::services::HostServices> services_;
   tc::services::Channels channels_;
