@@ -1,4 +1,5 @@
 // tinycontainerd: the TinyContainer native device (docs/native-device.md).
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <memory>
 

@@ -1,5 +1,6 @@
 #include "options.h"
 
+#include <CLI/CLI.hpp>
 #include <filesystem>
 
 namespace tinycontainerd {
