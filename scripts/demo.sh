@@ -1,56 +1,99 @@
 #!/usr/bin/env bash
-# The demo. Until the native device (tinycontainerd, issue #7) lands, it shows the most complete
-# thing that exists: the tools, both runtimes, signed images, and device-side code (the engine
-# scheduling containers included) running on an emulated Cortex-M4.
+# The demo (`make demo`): a native device (tinycontainerd) on loopback runs the example containers
+# while the operator changes them at run time with tinyctl. Needs the host-release build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+demo=build/demo
+keys=$demo/keys
+images=$demo/images
+state=$demo/state
+daemon_log=$demo/tinycontainerd.log
+trace=$demo/trace.json
+tinyctl=build/bin/tinyctl
+daemon_pid=""
+
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+note() { printf '   %s\n' "$*"; }
+stop_daemon() {
+  if [ -n "$daemon_pid" ] && kill -0 "$daemon_pid" 2>/dev/null; then
+    kill -TERM "$daemon_pid"
+    wait "$daemon_pid" || true
+  fi
+  daemon_pid=""
+}
+trap stop_daemon EXIT
 
-say "TinyContainer demo (pre-device stage: the live native-device demo arrives with issue #7)"
+# A counter of one container from `tinyctl ps --json` (0 when absent).
+counter() { ctl ps --json | jq -r --arg uid "$1" --arg field "$2" \
+  '[.containers[] | select(.uid == $uid) | .[$field] // 0][0] // 0'; }
+# Debian's CoAP client reads the board state (GET /devices, JSON with Accept: 50).
+coap_client=$(command -v coap-client coap-client-notls coap-client-gnutls | head -n 1)
+led0_toggles() { "$coap_client" -m get -A 50 "coap://127.0.0.1:$port/devices" | jq -r '.leds[0].toggles'; }
 
-say "1. The operator's tool: build/bin/tinyctl --help"
-build/bin/tinyctl --help
+say "1. Dev keys and the example containers, signed (examples/, scripts/sign-examples.sh)"
+rm -rf "$demo" && mkdir -p "$demo"
+scripts/sign-examples.sh "$keys" "$images" | sed 's/^/   /'
+note "tenant key acme.key signs the acme.* images; operator.key signs commands and config updates"
 
-say "2. Device-side base library running on a Cortex-M4 (QEMU mps2-an386)"
-tests/device/run_qemu.sh mps2-an386 build/cortex-m4/tests/device/base_selftest.elf "ALL PASSED"
+say "2. Start the native device: tinycontainerd on loopback (log: $daemon_log)"
+build/bin/tinycontainerd --state "$state" --trust "$keys/trust" --port 0 \
+  --board examples/boards/native.json >"$daemon_log" 2>&1 &
+daemon_pid=$!
+port=""
+for _ in $(seq 100); do
+  port=$(sed -n 's/.*listening on udp:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$daemon_log")
+  [ -n "$port" ] && break
+  sleep 0.05
+done
+[ -n "$port" ] || { cat "$daemon_log"; echo "demo: tinycontainerd did not start" >&2; exit 1; }
+export TINYCTL_DEVICE=udp://127.0.0.1:$port TINYCTL_KEY=$keys/operator.key
+ctl() { "$tinyctl" "$@"; }
+grep -E '^(board|tinycontainerd)' "$daemon_log" | sed 's/^/   /'
 
-say "3. A WebAssembly module under the real runtime: tinyctl run (fib.c compiled by clang-14)"
-mkdir -p build/demo
-clang-14 --target=wasm32 -O2 -nostdlib -Wl,--no-entry -Wl,--export=run -o build/demo/fib.wasm \
-  bench/wasm/workloads/fib.c
-build/bin/tinyctl run build/demo/fib.wasm --invoke run 24 --stats
-echo "-- the same with a 100000-instruction fuel budget (the runtime stops it cleanly):"
-build/bin/tinyctl run build/demo/fib.wasm --invoke run 24 --fuel 100000 ||
-  echo "(stopped by the fuel budget, as it must be)"
+say "3. Deploy and start the examples: tinyctl deploy IMAGE --start"
+for name in sampler producer consumer kv_counter hello rogue bpf_counter; do
+  ctl deploy "$images/$name.tc" --start 2>&1 | grep -v '^uploading' | sed 's/^/   /'
+done
+sleep 2
+ctl top --count 1 | sed 's/^/   /'
 
-echo "-- an ordinary clang-14 wasm32-wasi printf program (examples/hello_wasi), _start with WASI:"
-build/bin/tinyctl run build/host-release/tests/wasi/hello_wasi.wasm || echo "(exit status $? from proc_exit)"
+say "4a. Change the sampler's period (100ms -> 50ms) and priority (6 -> 7) while it runs"
+before=$(counter acme.sampler activations)
+sleep 1
+rate_before=$(($(counter acme.sampler activations) - before))
+ctl config acme.sampler --period 50ms --priority 7 | sed 's/^/   /'
+before=$(counter acme.sampler activations)
+sleep 1
+rate_after=$(($(counter acme.sampler activations) - before))
+note "sampler activations per second: $rate_before before, $rate_after after (no restart)"
 
-say "4. An eBPF program under the verifier + interpreter: tc-bpf-plugin (reads its input memory)"
-echo "ldxw r0, [r1]; exit  with memory 04030201 ->"
-echo 6110000000000000 9500000000000000 | build/bin/tc-bpf-plugin 04030201
+say "4b. Revoke the sampler's LED permission: its writes are now denied and audited"
+toggles=$(led0_toggles)
+denials=$(counter acme.sampler denials)
+ctl config acme.sampler --revoke led0 | sed 's/^/   /'
+sleep 1
+note "led0 toggles: $toggles before the revoke, $(led0_toggles) one second later"
+note "sampler denials: $denials before, $(counter acme.sampler denials) after"
+ctl logs acme.sampler | tail -n 3 | sed 's/^/   /'
 
-say "5. The engine on a Cortex-M4 (QEMU mps2-an386): scheduling, gate, lifecycle self-test"
-tests/device/run_qemu.sh mps2-an386 build/cortex-m4/tests/device/engine_selftest.elf "ALL PASSED"
+say "4c. The rogue: endless loop and bad calls; throttled every period, then stopped"
+note "rogue state $(ctl ps --json | jq -r '.containers[] | select(.uid=="acme.rogue") | .state'),"\
+" overruns $(counter acme.rogue overruns), denials $(counter acme.rogue denials)"
+ctl config acme.rogue --on-overrun stop | sed 's/^/   /'
+for _ in $(seq 40); do
+  [ "$(ctl ps --json | jq -r '.containers[] | select(.uid=="acme.rogue") | .state')" = stopped ] && break
+  sleep 0.1
+done
+ctl top --count 1 | sed 's/^/   /'
 
-say "6. A signed container image: keys generated into build/demo-keys, build, verify, tamper"
-keys=build/demo-keys
-rm -rf "$keys" && mkdir -p "$keys/trust"
-build/bin/tinyctl keygen operator --role operator --dir "$keys"
-cp "$keys/operator.pub" "$keys/trust/"
-printf "demo code bytes %.0s" $(seq 64) >"$keys/code.wasm"
-build/bin/tinyctl build examples/manifests/sampler.json --code "$keys/code.wasm" \
-  --key "$keys/operator.key" -o "$keys/sampler.tc"
-build/bin/tinyctl verify "$keys/sampler.tc" --trust "$keys/trust" --now 1767225600
-build/bin/tinyctl inspect "$keys/sampler.tc"
-cp "$keys/sampler.tc" "$keys/tampered.tc"
-printf '\x00' | dd of="$keys/tampered.tc" bs=1 seek=400 conv=notrunc status=none
-build/bin/tinyctl verify "$keys/tampered.tc" --trust "$keys/trust" --now 1767225600 ||
-  echo "(the changed byte was refused, as it must be)"
-tests/device/run_qemu.sh mps2-an386 build/cortex-m4/tests/device/image_verify_fw.elf "ALL PASSED"
+say "5. Summary"
+ctl ps --json | jq -r '["UID","CPU(us)","RUNS","MISSES","OVERRUNS","DENIALS","STATE"],
+  (.containers[] | [.uid, .cpu_us, .activations, .misses, .overruns, .denials, .state]) | @tsv' |
+  column -t | sed 's/^/   /'
+ctl trace -o "$trace" | sed 's/^/   /'
 
-say "7. Code size of the device-side libraries (cortex-m4, -Os)"
-cmake --build --preset cortex-m4 --target size-report | grep -v '^\['
-
-say "Demo finished: tools in build/bin; runtimes, image verification and engine shown on host and emulated Cortex-M4."
+say "6. Stop the device (SIGTERM)"
+stop_daemon
+tail -n 1 "$daemon_log" | sed 's/^/   /'
+say "Demo finished. Trace: $trace (open in https://ui.perfetto.dev); device log: $daemon_log"

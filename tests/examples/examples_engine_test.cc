@@ -15,7 +15,9 @@
 #include "tc/engine/engine.h"
 #include "tc/manifest/manifest.h"
 #include "tc/services/channels.h"
+#include "tc/services/endpoints.h"
 #include "tc/services/host_services.h"
+#include "tc/services/memory_device_table.h"
 #include "tc/services/memory_kv_storage.h"
 #include "tc/wasm/wasm_runtime.h"
 #include "tinycontainer.h"
@@ -115,7 +117,9 @@ class Examples : public ::testing::Test {
         services_({&sink_, &entropy_, &kv_}) {
     port_.set_on_tick([this] { engine_.OnTick(); });
     EXPECT_TRUE(services_.Register(engine_).ok());
-    EXPECT_TRUE(channels_.Register(engine_).ok());
+    EXPECT_TRUE(devices_.Add(image::DeviceClass::kSensor, 0).ok());
+    EXPECT_TRUE(devices_.Add(image::DeviceClass::kLed, 0).ok());
+    EXPECT_TRUE(endpoints_.Register(engine_).ok());
   }
 
   // Installs and starts example `name` (build directory <name>/) with its own manifest.
@@ -191,6 +195,8 @@ class Examples : public ::testing::Test {
   services::MemoryKvStorage<8> kv_;
   services::HostServices services_;
   services::Channels channels_;
+  services::MemoryDeviceTable devices_;
+  services::Endpoints endpoints_{&channels_, &devices_};
 
  private:
   runtime::RuntimeRegistry& Registry() {
@@ -210,16 +216,17 @@ TEST_F(Examples, HelloLogsOncePerSecond) {
   EXPECT_EQ(Get(id).state, State::kSleeping);
 }
 
-TEST_F(Examples, SamplerKeepsRunningWhenItsEndpointsFailAndWhenTheLedIsRevoked) {
+TEST_F(Examples, SamplerTogglesTheLedAndKeepsRunningWhenTheLedIsRevoked) {
   const uint32_t id = Start("sampler");
   RunFor(1'050'000);
   EXPECT_TRUE(HasLine("acme.sampler: sampler started"));
   EXPECT_EQ(Get(id).counters.activations, 11u);
   EXPECT_EQ(Get(id).counters.deadline_misses, 0u);
-  // Endpoint failures so far are service answers (no device backend is registered here), not
-  // gate denials; either way the loop returned 0 and the container sleeps until its next period.
   EXPECT_EQ(Get(id).counters.denials, 0u);
   EXPECT_EQ(Get(id).state, State::kSleeping);
+  const uint32_t toggles = devices_.Find(image::DeviceClass::kLed, 0)->toggles;
+  EXPECT_GE(toggles, 10u);  // one LED write per activation
+  EXPECT_GE(devices_.Find(image::DeviceClass::kSensor, 0)->samples, 11u);
 
   // The operator revokes the LED: the same permissions without endpoint 2.
   Configure(id, R"({"uid": "acme.sampler", "sequence": 1, "permissions": {
@@ -233,6 +240,7 @@ TEST_F(Examples, SamplerKeepsRunningWhenItsEndpointsFailAndWhenTheLedIsRevoked) 
   ASSERT_FALSE(reasons.empty());
   EXPECT_EQ(reasons.back(), DenialReason::kEndpointNotDeclared);
   EXPECT_TRUE(HasLine("acme.sampler: led open denied: error -2"));
+  EXPECT_EQ(devices_.Find(image::DeviceClass::kLed, 0)->toggles, toggles);  // none after the revoke
 }
 
 TEST_F(Examples, ChannelPairDeliversEveryCounterToTheBlockedConsumer) {
