@@ -28,7 +28,6 @@ expect suggestion 2 "did you mean 'deploy'" -- deplyo
 expect bad-flag 2 'not expected|--frobnicate' -- --frobnicate
 expect subcommand-help 0 'Install or update an image' -- deploy --help
 expect help-exit-codes 0 '3 no answer from the device' -- --help
-expect new-not-in-build 4 'not available in this build' -- new demo
 
 # Device commands: usage errors are found before anything is sent (exit 2).
 unset TINYCTL_DEVICE TINYCTL_KEY

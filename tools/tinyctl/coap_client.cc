@@ -122,6 +122,9 @@ CoapClient::Exchange CoapClient::Decode(const coap::Message& m) const {
       *slot = Block{value->num, value->more, value->szx};
     }
   }
+  if (const coap::Option* o = m.Find(coap::option::kETag)) {
+    e.etag.assign(o->value.begin(), o->value.end());
+  }
   e.payload.assign(m.payload.begin(), m.payload.end());
   return e;
 }
@@ -212,23 +215,31 @@ CoapClient::Exchange CoapClient::Transact(const CoapRequest& request,
 }
 
 CoapResponse CoapClient::Send(const CoapRequest& request) {
-  Exchange first = Transact(request, request.payload, std::nullopt, std::nullopt, std::nullopt);
-  CoapResponse out;
-  out.code = first.code;
-  out.content_format = first.content_format;
-  if (first.block2 && first.block2->num != 0) {
-    throw TransportError(transport_.Describe() + ": the first answer is block " +
-                         std::to_string(first.block2->num) + ", not block 0");
+  // A resource that changes between blocks and is not served from one snapshot shows up as a new
+  // ETag; the transfer then starts again, a few times at most.
+  constexpr int kAttempts = 3;
+  for (int attempt = 1;; ++attempt) {
+    Exchange first = Transact(request, request.payload, std::nullopt, std::nullopt, std::nullopt);
+    CoapResponse out;
+    out.code = first.code;
+    out.content_format = first.content_format;
+    if (first.block2 && first.block2->num != 0) {
+      throw TransportError(transport_.Describe() + ": the first answer is block " +
+                           std::to_string(first.block2->num) + ", not block 0");
+    }
+    if (!first.block2 || !first.block2->more) {
+      out.payload = std::move(first.payload);
+      return out;
+    }
+    if (FetchRemainingBlocks(request, std::move(first), out)) return out;
+    if (attempt == kAttempts) {
+      throw TransportError(transport_.Describe() + ": the answer changed during each of " +
+                           std::to_string(kAttempts) + " block-wise transfers");
+    }
   }
-  if (first.block2 && first.block2->more) {
-    FetchRemainingBlocks(request, std::move(first), out);
-  } else {
-    out.payload = std::move(first.payload);
-  }
-  return out;
 }
 
-void CoapClient::FetchRemainingBlocks(const CoapRequest& request, Exchange first,
+bool CoapClient::FetchRemainingBlocks(const CoapRequest& request, Exchange first,
                                       CoapResponse& out) {
   out.payload = std::move(first.payload);
   Block block = *first.block2;
@@ -256,9 +267,11 @@ void CoapClient::FetchRemainingBlocks(const CoapRequest& request, Exchange first
                              std::to_string(size_t{16} << next.block2->szx)
                        : std::string("no Block2 option")));
     }
+    if (next.etag != first.etag) return false;
     out.payload.insert(out.payload.end(), next.payload.begin(), next.payload.end());
     block = *next.block2;
   }
+  return true;
 }
 
 CoapResponse CoapClient::Upload(const CoapRequest& request, size_t block_size,

@@ -79,6 +79,7 @@ class CoapClient {
     std::optional<uint16_t> content_format;
     std::optional<Block> block1;
     std::optional<Block> block2;
+    Bytes etag;
     Bytes payload;
   };
 
@@ -92,8 +93,9 @@ class CoapClient {
   Exchange Transact(const CoapRequest& request, std::span<const uint8_t> payload,
                     const std::optional<Block>& block1, const std::optional<Block>& block2,
                     std::optional<uint32_t> size1);
-  // Fetches the blocks after `first` (a response that carried Block2 with M set).
-  void FetchRemainingBlocks(const CoapRequest& request, Exchange first, CoapResponse& out);
+  // Fetches the blocks after `first` (a response that carried Block2 with M set). False when a
+  // block carries another ETag than `first`: the representation changed, start again.
+  bool FetchRemainingBlocks(const CoapRequest& request, Exchange first, CoapResponse& out);
   Bytes Encode(const CoapRequest& request, std::span<const uint8_t> payload, uint16_t message_id,
                std::span<const uint8_t> token, const std::optional<Block>& block1,
                const std::optional<Block>& block2, std::optional<uint32_t> size1) const;

@@ -1,5 +1,5 @@
-// The operator's and tenant developer's commands (PRODUCT C14): one table says which exist,
-// what they do and which issue delivers the ones this build does not have yet.
+// The operator's and tenant developer's commands (PRODUCT C14): one table says which exist and
+// what they do.
 #pragma once
 
 #include <span>
@@ -16,21 +16,18 @@ using ConfigureFn = void (*)(CLI::App& command, int& exit_code);
 struct CommandInfo {
   std::string_view name;
   std::string_view summary;
-  ConfigureFn configure;   // nullptr: not in this build yet
-  int arrives_with_issue;  // which issue delivers a command that is not in this build
+  ConfigureFn configure;
 };
 
 std::span<const CommandInfo> Commands();
 
-// Adds every command of the table to `app`; running one that is not in this build says so on
-// stderr and sets `exit_code` to kExitUnavailable.
+// Adds every command of the table to `app`.
 void RegisterCommands(CLI::App& app, int& exit_code);
 
 // Exit codes: 0 success, 1 the operation failed or the device refused it, 2 bad usage, 3 no
-// answer from the device (transport error), 4 command not in this build.
+// answer from the device (transport error).
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitTransport = 3;
-inline constexpr int kExitUnavailable = 4;
 
 }  // namespace tinyctl

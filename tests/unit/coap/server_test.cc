@@ -22,6 +22,11 @@ void GetStatus(void*, const Request&, Response& r) {
 void GetBig(void*, const Request&, Response& r) {
   for (int i = 0; i < 700; ++i) (void)r.Append(std::string(1, static_cast<char>('a' + i % 26)));
 }
+// A different 600-byte body on every call, like a counter table that changes while it is read.
+void GetChanging(void* context, const Request&, Response& r) {
+  const int call = ++static_cast<Counters*>(context)->puts;
+  (void)r.Append(std::string(600, static_cast<char>('A' + call % 26)));
+}
 void GetHuge(void*, const Request&, Response& r) {
   (void)r.Append(std::string(kBodyCapacity + 1, 'x'));
 }
@@ -38,6 +43,11 @@ class CoapServerTest : public ::testing::Test {
     ASSERT_TRUE(server_.Register({"status", ";rt=\"tc.status\"", GetStatus}).ok());
     ASSERT_TRUE(server_.Register({"big", "", GetBig}).ok());
     ASSERT_TRUE(server_.Register({"huge", "", GetHuge}).ok());
+    Resource changing;
+    changing.path = "changing";
+    changing.get = GetChanging;
+    changing.context = &counters_;
+    ASSERT_TRUE(server_.Register(changing).ok());
     Resource put;
     put.path = "c/cfg";
     put.put = PutCount;
@@ -120,7 +130,7 @@ TEST_F(CoapServerTest, WellKnownCoreListsResources) {
   ASSERT_TRUE(Send({.path = {".well-known", "core"}}));
   EXPECT_EQ(reply_.code, code::kContent);
   EXPECT_EQ(*reply_.FindUint(option::kContentFormat), content_format::kLinkFormat);
-  EXPECT_EQ(Payload(), "</status>;rt=\"tc.status\",</big>,</huge>,</c/cfg>");
+  EXPECT_EQ(Payload(), "</status>;rt=\"tc.status\",</big>,</huge>,</changing>,</c/cfg>");
   ASSERT_TRUE(Send({.code = code::kPost, .mid = 2, .path = {".well-known", "core"}}));
   EXPECT_EQ(reply_.code, code::kMethodNotAllowed);
 }
@@ -187,6 +197,35 @@ TEST_F(CoapServerTest, Block2ServesLargeBodyInBlocks) {
   }
   EXPECT_EQ(whole.size(), 700u);
   EXPECT_EQ(whole.substr(0, 3), "abc");
+}
+
+TEST_F(CoapServerTest, Block2OfAChangingResourceComesFromOneSnapshotWithOneETag) {
+  std::string whole;
+  std::vector<uint8_t> etag;
+  for (uint32_t num = 0; num < 3; ++num) {
+    ASSERT_TRUE(Send({.mid = uint16_t(num), .path = {"changing"}, .block2 = int(num << 4 | 4)}));
+    ASSERT_EQ(reply_.code, code::kContent);
+    const Option* o = reply_.Find(option::kETag);
+    ASSERT_NE(o, nullptr);
+    if (num == 0) etag.assign(o->value.begin(), o->value.end());
+    EXPECT_EQ(std::vector<uint8_t>(o->value.begin(), o->value.end()), etag) << num;
+    whole += Payload();
+  }
+  EXPECT_EQ(counters_.puts, 1);  // the handler ran for block 0 only
+  EXPECT_EQ(whole, std::string(600, 'B'));
+
+  // Another request in between replaces the snapshot: block 1 is cut from a new representation
+  // and says so with another ETag, so the client starts again.
+  ASSERT_TRUE(Send({.mid = 10, .path = {"changing"}, .block2 = 0 << 4 | 4}));
+  ASSERT_TRUE(Send({.mid = 11, .path = {"status"}}));
+  ASSERT_TRUE(Send({.mid = 12, .path = {"changing"}, .block2 = 1 << 4 | 4}));
+  const Option* o = reply_.Find(option::kETag);
+  ASSERT_NE(o, nullptr);
+  EXPECT_NE(std::vector<uint8_t>(o->value.begin(), o->value.end()), etag);
+  // A different peer never gets another peer's snapshot.
+  ASSERT_TRUE(Send({.mid = 20, .path = {"changing"}, .block2 = 0 << 4 | 4}, 1));
+  ASSERT_TRUE(Send({.mid = 21, .path = {"changing"}, .block2 = 1 << 4 | 4}, 2));
+  EXPECT_EQ(counters_.puts, 5);
 }
 
 TEST_F(CoapServerTest, Block2StartsOnItsOwnAndShrinksLargeBlocks) {

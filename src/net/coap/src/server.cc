@@ -13,6 +13,8 @@ constexpr std::string_view kWellKnownCore = ".well-known/core";
 // Everything a reply can carry, in the order the options are written.
 struct ReplyParts {
   uint8_t code = code::kContent;
+  bool has_etag = false;
+  uint32_t etag = 0;
   bool has_content_format = false;
   uint16_t content_format = 0;
   bool has_block2 = false;
@@ -23,6 +25,23 @@ struct ReplyParts {
   uint32_t size2 = 0;
   std::span<const uint8_t> payload;
 };
+
+// FNV-1a: a representation's ETag and the key that tells whether a later Block2 request asks for
+// the same representation (same query and Accept).
+uint32_t Fnv1a(std::span<const uint8_t> bytes, uint32_t hash = 2166136261u) {
+  for (uint8_t b : bytes) hash = (hash ^ b) * 16777619u;
+  return hash;
+}
+
+uint32_t RepresentationKey(const Message& message) {
+  uint32_t key = 2166136261u;
+  for (const Option& o : message.options) {
+    if (o.number != option::kUriQuery && o.number != option::kAccept) continue;
+    const uint8_t number = static_cast<uint8_t>(o.number);
+    key = Fnv1a(o.value, Fnv1a({&number, 1}, key));
+  }
+  return key;
+}
 
 std::span<const uint8_t> Text(std::string_view text) {
   return {reinterpret_cast<const uint8_t*>(text.data()), text.size()};
@@ -82,6 +101,12 @@ Status WriteReply(const Message& request, Type type, uint16_t message_id, const 
                   std::span<uint8_t> buffer, size_t& size) {
   MessageBuilder b(buffer);
   TC_RETURN_IF_ERROR(b.Header(type, parts.code, message_id, request.token_bytes()));
+  if (parts.has_etag) {
+    const uint8_t etag[4] = {
+        static_cast<uint8_t>(parts.etag >> 24), static_cast<uint8_t>(parts.etag >> 16),
+        static_cast<uint8_t>(parts.etag >> 8), static_cast<uint8_t>(parts.etag)};
+    TC_RETURN_IF_ERROR(b.AddOption(option::kETag, etag));
+  }
   if (parts.has_content_format) {
     TC_RETURN_IF_ERROR(b.AddUintOption(option::kContentFormat, parts.content_format));
   }
@@ -226,25 +251,39 @@ Status Server::Dispatch(const Message& message, uint64_t peer, std::span<uint8_t
     }
   }
 
-  Response response(body_);
-  if (is_well_known) {
-    WellKnownCore(response);
+  // Later blocks of a block-wise GET come from the snapshot of block 0, so a resource that changes
+  // meanwhile (counters, logs) still arrives as one consistent representation.
+  const uint32_t key = RepresentationKey(message);
+  const bool from_snapshot = message.code == code::kGet && has_block2 && block2.num > 0 &&
+                             snapshot_.valid && snapshot_.peer == peer &&
+                             snapshot_.resource == resource && snapshot_.key == key;
+  ReplyParts parts;
+  std::span<const uint8_t> body;
+  if (from_snapshot) {
+    parts.code = snapshot_.code;
+    parts.has_content_format = snapshot_.has_content_format;
+    parts.content_format = snapshot_.content_format;
+    body = std::span<const uint8_t>(body_, snapshot_.size);
   } else {
-    handler(resource->context, Request{message, peer, has_block1, block1}, response);
-  }
-  if (response.overflowed()) {
-    return reply(ErrorReply(code::kInternalServerError, "response body too large"));
+    snapshot_.valid = false;  // the handler overwrites the snapshot's bytes
+    Response response(body_);
+    if (is_well_known) {
+      WellKnownCore(response);
+    } else {
+      handler(resource->context, Request{message, peer, has_block1, block1}, response);
+    }
+    if (response.overflowed()) {
+      return reply(ErrorReply(code::kInternalServerError, "response body too large"));
+    }
+    parts.code = response.code();
+    parts.has_content_format = response.has_content_format();
+    parts.content_format = response.content_format();
+    body = response.body();
   }
   Result<uint32_t> accept = message.FindUint(option::kAccept);
-  if (accept.ok() && response.has_content_format() && *accept != response.content_format()) {
+  if (accept.ok() && parts.has_content_format && *accept != parts.content_format) {
     return reply(ErrorReply(code::kNotAcceptable, "no representation in the Accept format"));
   }
-
-  ReplyParts parts;
-  parts.code = response.code();
-  parts.has_content_format = response.has_content_format();
-  parts.content_format = response.content_format();
-  const std::span<const uint8_t> body = response.body();
   parts.payload = body;
   if (has_block2 || body.size() > (size_t{16} << kServerMaxSzx)) {
     // A client may ask for larger blocks than the server sends: the same offset in smaller ones.
@@ -264,6 +303,19 @@ Status Server::Dispatch(const Message& message, uint64_t peer, std::span<uint8_t
         body.size() - block.offset() < block.size() ? body.size() - block.offset() : block.size();
     block.more = block.offset() + length < body.size();
     parts.payload = body.subspan(block.offset(), length);
+    parts.has_etag = true;
+    parts.etag = from_snapshot ? snapshot_.etag : Fnv1a(body);
+    if (!from_snapshot && message.code == code::kGet && block.more) {
+      snapshot_ = {true,
+                   peer,
+                   resource,
+                   key,
+                   body.size(),
+                   parts.etag,
+                   parts.code,
+                   parts.has_content_format,
+                   parts.content_format};
+    }
     parts.has_block2 = true;
     parts.block2 = block;
     if (block.num == 0) {

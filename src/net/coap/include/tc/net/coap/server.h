@@ -3,7 +3,8 @@
 // serial line on boards. Requests are matched to registered resources by their Uri-Path options
 // and dispatched by method; /.well-known/core (RFC 6690) is generated from the registrations.
 // Responses are piggybacked on the ACK for CON requests and sent as NON for NON requests; bodies
-// longer than one block are served block-wise (RFC 7959 Block2) automatically.
+// longer than one block are served block-wise (RFC 7959 Block2) automatically, with an ETag; the
+// later blocks of a GET come from a snapshot of the representation block 0 was cut from.
 #pragma once
 
 #include <cstddef>
@@ -112,7 +113,21 @@ class Server {
                   size_t& reply_size);
   void WellKnownCore(Response& response) const;
 
+  // The body of the last block-wise GET, still in body_, and what it answered.
+  struct Snapshot {
+    bool valid = false;
+    uint64_t peer = 0;
+    const Resource* resource = nullptr;  // null: /.well-known/core
+    uint32_t key = 0;                    // of the Uri-Query and Accept options
+    size_t size = 0;
+    uint32_t etag = 0;
+    uint8_t code = 0;
+    bool has_content_format = false;
+    uint16_t content_format = 0;
+  };
+
   FixedVector<Resource, kMaxResources> resources_;
+  Snapshot snapshot_;
   DedupCache<kDedupEntries, kMaxReplySize> dedup_;
   Message message_;
   uint8_t body_[kBodyCapacity] = {};
