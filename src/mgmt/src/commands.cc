@@ -135,7 +135,10 @@ void Management::Command(const coap::Request& request, coap::Response& response)
   switch (command.action) {
     case image::CommandAction::kStart:
       status = SetStarted(*entry, true);
-      if (status.ok()) status = engine_.Start(id);
+      if (status.ok()) {
+        status = engine_.Start(id);
+        if (!status.ok()) (void)SetStarted(*entry, false);
+      }
       break;
     case image::CommandAction::kStop:
       status = SetStarted(*entry, false);
