@@ -14,6 +14,10 @@ namespace {
 constexpr uint32_t kSlotBits = 8;
 constexpr uint32_t kSlotMask = (1u << kSlotBits) - 1;
 static_assert(kMaxContainers <= kSlotMask, "slot index must fit in the id's low byte");
+#if defined(__arm__)
+// The per-container RAM budget on 32-bit MCUs (docs/engine.md, "Per-container RAM").
+static_assert(sizeof(Container) <= 512, "a container slot must stay within 512 bytes of RAM");
+#endif
 
 }  // namespace
 
@@ -108,10 +112,8 @@ Status Engine::Instantiate(Container& c) {
   spec.bindings = {bindings_, binding_count_};
   spec.host = this;
   spec.host_context = &c;
-  spec.entry_names[static_cast<size_t>(runtime::Entry::kInit)] = c.entry_names.init.view();
-  spec.entry_names[static_cast<size_t>(runtime::Entry::kLoop)] = c.entry_names.loop.view();
-  spec.entry_names[static_cast<size_t>(runtime::Entry::kStop)] = c.entry_names.stop.view();
-  spec.entry_names[static_cast<size_t>(runtime::Entry::kStart)] = c.entry_names.start.view();
+  for (size_t e = 0; e < runtime::kEntryCount; ++e)
+    spec.entry_names[e] = names_.View(c.entry_names[e]);
   auto instance = c.runtime->Instantiate(spec, c.region);
   if (!instance.ok()) {
     std::memset(c.region.data(), 0, c.region.size());
@@ -159,15 +161,33 @@ Result<uint32_t> Engine::Install(const InstallRequest& request) {
   c.code = request.code;
   c.data = request.data;
   c.quotas = m.quotas;
-  c.entry_names = m.entry;
-  Status status = Instantiate(c);
+  // Interned now, assigned on success: a start function running inside Instantiate() is judged
+  // by an empty policy, as before install completes.
+  CompactPermissions permissions;
+  Status status = InternEntryNames(m.entry, names_, c.entry_names);
+  if (status.ok()) status = CompactPermissionsOf(m.permissions, names_, &permissions);
+  const bool interned = status.ok();
+  if (status.ok()) status = Instantiate(c);
   if (status.ok() && !c.instance->HasEntry(runtime::Entry::kLoop) &&
       !c.instance->HasEntry(runtime::Entry::kStart)) {
     WipeInstance(c);
     status = Status(ErrorCode::kInvalid, "container exports neither tc_loop nor _start");
   }
+  uint64_t kv_in_use = 0;
+  if (status.ok() && kv_usage_fn_ != nullptr) {
+    // Records of an earlier install under this uid still count against its quota.
+    const Result<uint64_t> usage = kv_usage_fn_(kv_usage_context_, m.uid.view());
+    if (usage.ok()) {
+      kv_in_use = *usage;
+    } else {
+      WipeInstance(c);
+      status = usage.status();
+    }
+  }
   if (!status.ok()) {
     // Leave the slot as it was: a rejected install changes nothing.
+    if (interned) ReleaseNames(permissions, names_);
+    ReleaseEntryNames(c.entry_names, names_);
     c = Container{};
     c.region = region;
     c.state = previous;
@@ -179,7 +199,8 @@ Result<uint32_t> Engine::Install(const InstallRequest& request) {
   c.id = (uint32_t{generation} << kSlotBits) | static_cast<uint32_t>(slot - slots_);
   c.uid = m.uid;
   c.schedule = m.schedule;
-  c.permissions = m.permissions;
+  c.permissions = permissions;
+  c.kv_used = kv_in_use > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(kv_in_use);
   SetState(c, State::kInstalled);
   return c.id;
 }
@@ -274,6 +295,9 @@ Status Engine::Remove(uint32_t id) {
   TC_RETURN_IF_ERROR(CheckCommand(Command::kRemove, c->state));
   ReleaseHandles(*c, false);
   WipeInstance(*c);
+  ReleaseEntryNames(c->entry_names, names_);
+  ReleaseNames(c->permissions, names_);
+  c->permissions = CompactPermissions{};
   c->kv_used = 0;
   c->activation = false;
   SetState(*c, State::kRemoved);
@@ -322,8 +346,8 @@ void Engine::ReleaseHandles(Container& c, bool only_revoked) {
     Handle& h = c.handles[i];
     if (!h.open) continue;
     if (only_revoked) {
-      const Endpoint* declared = FindEndpoint(c.permissions, h.endpoint);
-      if (declared != nullptr && Allows(declared->direction, h.access)) continue;
+      const EndpointRule* declared = c.permissions.Find(h.endpoint);
+      if (declared != nullptr && Allows(declared->direction(), h.access)) continue;
     }
     if (close.fn != nullptr) {
       // The backend releases its side; the guest sees kGuestBadHandle from now on.
@@ -361,12 +385,17 @@ Status Engine::Configure(uint32_t id, const ConfigUpdate& update) {
     return Status(ErrorCode::kInvalidArgument, "config update changes nothing");
   }
   if (update.has_schedule) TC_RETURN_IF_ERROR(ValidateScheduleForEngine(update.schedule));
-  if (update.has_permissions) TC_RETURN_IF_ERROR(image::ValidatePermissions(update.permissions));
+  CompactPermissions permissions;
+  if (update.has_permissions) {
+    TC_RETURN_IF_ERROR(image::ValidatePermissions(update.permissions));
+    TC_RETURN_IF_ERROR(CompactPermissionsOf(update.permissions, names_, &permissions));
+  }
 
   // Everything is checked; from here on the update cannot fail, so it applies all or nothing.
   c->config_sequence = update.sequence;
   if (update.has_permissions) {
-    c->permissions = update.permissions;
+    ReleaseNames(c->permissions, names_);
+    c->permissions = permissions;
     ReleaseHandles(*c, true);
   }
   if (update.has_schedule) ApplySchedule(*c, update.schedule, port_.NowUs());
@@ -409,7 +438,7 @@ Status Engine::ChargeKv(uint32_t id, int64_t delta_bytes) {
   if (c == nullptr) return error;
   const int64_t used = static_cast<int64_t>(c->kv_used) + delta_bytes;
   if (used < 0) return Status(ErrorCode::kInvalidArgument, "kv usage would become negative");
-  if (used > static_cast<int64_t>(c->quotas.kv_bytes)) {
+  if (delta_bytes > 0 && used > static_cast<int64_t>(c->quotas.kv_bytes)) {
     return Status(ErrorCode::kResourceExhausted, "kv quota exceeded");
   }
   c->kv_used = static_cast<uint32_t>(used);
