@@ -109,6 +109,7 @@ Status Engine::Instantiate(Container& c) {
   spec.data = c.data;
   spec.limits.memory_bytes = c.quotas.memory_limit;
   spec.limits.stack_bytes = c.quotas.stack_bytes;
+  spec.limits.start_fuel = config_.start_fuel;
   spec.bindings = {bindings_, binding_count_};
   spec.host = this;
   spec.host_context = &c;

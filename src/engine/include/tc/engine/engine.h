@@ -49,6 +49,9 @@ struct EngineConfig {
   uint32_t default_slice_us = 10000;
   // How long tc_stop may run before the stop is forced.
   uint32_t stop_timeout_us = 20000;
+  // Fuel for a wasm module's start function, which runs inside Install() (and each restart);
+  // a start function that needs more is refused.
+  uint32_t start_fuel = 1u << 20;
 };
 
 // What Install() needs: the verified image's pieces. The code and data spans must stay valid
