@@ -72,6 +72,14 @@ assert not missing, missing
 assert j["envelope"]["kid"] == m["signer_kid"] and j["code"]["sha256_matches_metadata"]
 assert m["code_size"] == 40 and m["data_size"] == 24 and m["uid"] == "sampler"
 print("all fields")'
+# The optional per-container log rate goes through build and shows in inspect (both forms).
+sed 's/"max_handles": 4/"max_handles": 4, "log_lines_per_s": 20, "log_burst": 50/' sampler.json >lograte.json
+expect build-log-rate 0 'built' -- "$tinyctl" build lograte.json --code code.wasm --key op.key -o lograte.tc
+expect inspect-log-rate 0 '"log_burst":50' -- "$tinyctl" inspect lograte.tc
+expect inspect-json-log-rate 0 '"log_lines_per_s": 20' -- "$tinyctl" inspect --json lograte.tc
+expect inspect-no-log-rate 0 'absent' -- bash -c '"$0" inspect --json img.tc | grep -q log_burst || echo absent' "$tinyctl"
+expect build-log-rate-half 1 'quotas.log_burst: required field missing' -- "$tinyctl" build <(sed 's/"max_handles": 4/"max_handles": 4, "log_lines_per_s": 20/' sampler.json) --code code.wasm --key op.key -o x.tc
+expect build-log-rate-zero-burst 1 'quotas.log_burst: must be at least 1' -- "$tinyctl" build <(sed 's/"max_handles": 4/"max_handles": 4, "log_lines_per_s": 20, "log_burst": 0/' sampler.json) --code code.wasm --key op.key -o x.tc
 
 # Interop: we sign -> Python verifies; Python signs (kid unprotected) -> we verify.
 expect python-verifies-sign1 0 'python verified image sampler v3' -- "$py" "$interop" verify img.tc op.pub

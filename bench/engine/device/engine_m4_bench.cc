@@ -98,13 +98,16 @@ int main() {
         for (uint32_t i = 0; i < n; ++i) (void)engine.Step();
       },
       per_tick);
-  char line[320];
+  char line[400];
   tc::FormatTo(line,
                "| engine operation (Cortex-M4, -Os, QEMU -icount) | guest instructions |\n"
                "|---|---|\n| permitted host call through the gate | %u |\n"
-               "| denied host call | %u |\n| container switch (one scheduler step) | %u |\n",
+               "| denied host call | %u |\n| container switch (one scheduler step) | %u |\n"
+               "\nRAM per container slot (sizeof(Container)): %u bytes; engine name table: %u "
+               "bytes\n",
                static_cast<unsigned>(call), static_cast<unsigned>(deny),
-               static_cast<unsigned>(step));
+               static_cast<unsigned>(step), static_cast<unsigned>(sizeof(tc::engine::Container)),
+               static_cast<unsigned>(sizeof(tc::engine::NameTable)));
   tc::port::ConsoleWrite(line);
   tc::port::ConsoleWrite("DONE\n");
   return 0;

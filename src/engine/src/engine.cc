@@ -14,6 +14,10 @@ namespace {
 constexpr uint32_t kSlotBits = 8;
 constexpr uint32_t kSlotMask = (1u << kSlotBits) - 1;
 static_assert(kMaxContainers <= kSlotMask, "slot index must fit in the id's low byte");
+#if defined(__arm__)
+// The per-container RAM budget on 32-bit MCUs (docs/engine.md, "Per-container RAM").
+static_assert(sizeof(Container) <= 512, "a container slot must stay within 512 bytes of RAM");
+#endif
 
 }  // namespace
 
@@ -105,13 +109,12 @@ Status Engine::Instantiate(Container& c) {
   spec.data = c.data;
   spec.limits.memory_bytes = c.quotas.memory_limit;
   spec.limits.stack_bytes = c.quotas.stack_bytes;
+  spec.limits.start_fuel = config_.start_fuel;
   spec.bindings = {bindings_, binding_count_};
   spec.host = this;
   spec.host_context = &c;
-  spec.entry_names[static_cast<size_t>(runtime::Entry::kInit)] = c.entry_names.init.view();
-  spec.entry_names[static_cast<size_t>(runtime::Entry::kLoop)] = c.entry_names.loop.view();
-  spec.entry_names[static_cast<size_t>(runtime::Entry::kStop)] = c.entry_names.stop.view();
-  spec.entry_names[static_cast<size_t>(runtime::Entry::kStart)] = c.entry_names.start.view();
+  for (size_t e = 0; e < runtime::kEntryCount; ++e)
+    spec.entry_names[e] = names_.View(c.entry_names[e]);
   auto instance = c.runtime->Instantiate(spec, c.region);
   if (!instance.ok()) {
     std::memset(c.region.data(), 0, c.region.size());
@@ -159,15 +162,33 @@ Result<uint32_t> Engine::Install(const InstallRequest& request) {
   c.code = request.code;
   c.data = request.data;
   c.quotas = m.quotas;
-  c.entry_names = m.entry;
-  Status status = Instantiate(c);
+  // Interned now, assigned on success: a start function running inside Instantiate() is judged
+  // by an empty policy, as before install completes.
+  CompactPermissions permissions;
+  Status status = InternEntryNames(m.entry, names_, c.entry_names);
+  if (status.ok()) status = CompactPermissionsOf(m.permissions, names_, &permissions);
+  const bool interned = status.ok();
+  if (status.ok()) status = Instantiate(c);
   if (status.ok() && !c.instance->HasEntry(runtime::Entry::kLoop) &&
       !c.instance->HasEntry(runtime::Entry::kStart)) {
     WipeInstance(c);
     status = Status(ErrorCode::kInvalid, "container exports neither tc_loop nor _start");
   }
+  uint64_t kv_in_use = 0;
+  if (status.ok() && kv_usage_fn_ != nullptr) {
+    // Records of an earlier install under this uid still count against its quota.
+    const Result<uint64_t> usage = kv_usage_fn_(kv_usage_context_, m.uid.view());
+    if (usage.ok()) {
+      kv_in_use = *usage;
+    } else {
+      WipeInstance(c);
+      status = usage.status();
+    }
+  }
   if (!status.ok()) {
     // Leave the slot as it was: a rejected install changes nothing.
+    if (interned) ReleaseNames(permissions, names_);
+    ReleaseEntryNames(c.entry_names, names_);
     c = Container{};
     c.region = region;
     c.state = previous;
@@ -179,7 +200,8 @@ Result<uint32_t> Engine::Install(const InstallRequest& request) {
   c.id = (uint32_t{generation} << kSlotBits) | static_cast<uint32_t>(slot - slots_);
   c.uid = m.uid;
   c.schedule = m.schedule;
-  c.permissions = m.permissions;
+  c.permissions = permissions;
+  c.kv_used = kv_in_use > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(kv_in_use);
   SetState(c, State::kInstalled);
   return c.id;
 }
@@ -274,6 +296,9 @@ Status Engine::Remove(uint32_t id) {
   TC_RETURN_IF_ERROR(CheckCommand(Command::kRemove, c->state));
   ReleaseHandles(*c, nullptr);
   WipeInstance(*c);
+  ReleaseEntryNames(c->entry_names, names_);
+  ReleaseNames(c->permissions, names_);
+  c->permissions = CompactPermissions{};
   c->kv_used = 0;
   c->activation = false;
   SetState(*c, State::kRemoved);
@@ -327,15 +352,18 @@ void Engine::Trace(const Container& c, TraceKind kind, uint8_t aux, uint32_t val
 
 // A handle survives a permission change only when its endpoint is still declared with the same
 // peer, a direction covering the handle's access, and the permission bit of the peer's kind.
-static bool StillPermitted(const Handle& h, const Permissions& before, const Permissions& after) {
-  const Endpoint* was = FindEndpoint(before, h.endpoint);
-  const Endpoint* now = FindEndpoint(after, h.endpoint);
-  return was != nullptr && now != nullptr && was->peer == now->peer &&
-         Allows(now->direction, h.access) &&
-         (after.services & image::ServiceBit(EndpointPermission(now->peer.kind))) != 0;
+// Peer uids are interned, so equal uids have equal name indices.
+static bool StillPermitted(const Handle& h, const CompactPermissions& before,
+                           const CompactPermissions& after) {
+  const EndpointRule* was = before.Find(h.endpoint);
+  const EndpointRule* now = after.Find(h.endpoint);
+  return was != nullptr && now != nullptr && was->kind() == now->kind() &&
+         was->address == now->address && was->detail == now->detail &&
+         was->peer_uid == now->peer_uid && Allows(now->direction(), h.access) &&
+         (after.services & image::ServiceBit(EndpointPermission(now->kind()))) != 0;
 }
 
-void Engine::ReleaseHandles(Container& c, const Permissions* next) {
+void Engine::ReleaseHandles(Container& c, const CompactPermissions* next) {
   const ServiceSpec& close = services_[Number(HostFunction::kClose)];
   for (size_t i = 0; i < kMaxHandles; ++i) {
     Handle& h = c.handles[i];
@@ -381,13 +409,18 @@ Status Engine::Configure(uint32_t id, const ConfigUpdate& update) {
     return Status(ErrorCode::kInvalidArgument, "config update changes nothing");
   }
   if (update.has_schedule) TC_RETURN_IF_ERROR(ValidateScheduleForEngine(update.schedule));
-  if (update.has_permissions) TC_RETURN_IF_ERROR(image::ValidatePermissions(update.permissions));
+  CompactPermissions permissions;
+  if (update.has_permissions) {
+    TC_RETURN_IF_ERROR(image::ValidatePermissions(update.permissions));
+    TC_RETURN_IF_ERROR(CompactPermissionsOf(update.permissions, names_, &permissions));
+  }
 
   // Everything is checked; from here on the update cannot fail, so it applies all or nothing.
   c->config_sequence = update.sequence;
   if (update.has_permissions) {
-    ReleaseHandles(*c, &update.permissions);
-    c->permissions = update.permissions;
+    ReleaseHandles(*c, &permissions);
+    ReleaseNames(c->permissions, names_);
+    c->permissions = permissions;
   }
   if (update.has_schedule) ApplySchedule(*c, update.schedule, port_.NowUs());
   return Status::Ok();
@@ -429,7 +462,7 @@ Status Engine::ChargeKv(uint32_t id, int64_t delta_bytes) {
   if (c == nullptr) return error;
   const int64_t used = static_cast<int64_t>(c->kv_used) + delta_bytes;
   if (used < 0) return Status(ErrorCode::kInvalidArgument, "kv usage would become negative");
-  if (used > static_cast<int64_t>(c->quotas.kv_bytes)) {
+  if (delta_bytes > 0 && used > static_cast<int64_t>(c->quotas.kv_bytes)) {
     return Status(ErrorCode::kResourceExhausted, "kv quota exceeded");
   }
   c->kv_used = static_cast<uint32_t>(used);

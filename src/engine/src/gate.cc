@@ -39,16 +39,16 @@ runtime::HostReply Engine::CallChecked(Container& c, const runtime::HostCall& ca
   switch (spec.endpoint) {
     case EndpointUse::kNone: break;
     case EndpointUse::kOpen: {
-      const Endpoint* declared = FindEndpoint(c.permissions, call.args[0]);
+      const EndpointRule* declared = c.permissions.Find(call.args[0]);
       if (declared == nullptr) return Deny(c, call.service, DenialReason::kEndpointNotDeclared);
       // Device endpoints need the endpoint permission, channels to containers the channel one.
-      const image::Service needed = EndpointPermission(declared->peer.kind);
-      if (declared->peer.kind == PeerKind::kRemote ||
-          (c.permissions.services & image::ServiceBit(needed)) == 0) {
+      const PeerKind kind = declared->kind();
+      const image::Service needed = EndpointPermission(kind);
+      if (kind == PeerKind::kRemote || (c.permissions.services & image::ServiceBit(needed)) == 0) {
         return Deny(c, call.service, DenialReason::kServiceNotPermitted);
       }
       const uint64_t mode = call.args[1];
-      if (mode > kAccessReadWrite || !Allows(declared->direction, static_cast<uint8_t>(mode))) {
+      if (mode > kAccessReadWrite || !Allows(declared->direction(), static_cast<uint8_t>(mode))) {
         return Deny(c, call.service, DenialReason::kDirectionNotAllowed);
       }
       access = static_cast<uint8_t>(mode);
@@ -64,7 +64,8 @@ runtime::HostReply Engine::CallChecked(Container& c, const runtime::HostCall& ca
         return Deny(c, call.service, DenialReason::kHandleQuota);
       }
       resolved.endpoint = declared->id;
-      resolved.declared = declared;
+      opening_ = ExpandEndpoint(*declared, names_);
+      resolved.declared = &opening_;
       break;
     }
     case EndpointUse::kHandle:
@@ -92,7 +93,8 @@ runtime::HostReply Engine::CallChecked(Container& c, const runtime::HostCall& ca
 
   if (spec.quota == QuotaUse::kKvBytes) {
     const uint64_t length = call.args[spec.quota_len_arg];
-    if (length > c.quotas.kv_bytes - c.kv_used) {
+    // Usage may exceed the quota (records kept from an earlier install): no unsigned wrap.
+    if (c.kv_used > c.quotas.kv_bytes || length > c.quotas.kv_bytes - c.kv_used) {
       return Deny(c, call.service, DenialReason::kKvQuota);
     }
   }
@@ -151,11 +153,26 @@ runtime::HostReply Engine::SleepUsService(void* context, ServiceCall& call) {
 }
 
 runtime::HostReply Engine::YieldService(void* context, ServiceCall& call) {
-  auto* engine = static_cast<Engine*>(context);
-  Container& c = engine->slots_[call.container & 0xFF];
+  return static_cast<Engine*>(context)->YieldCaller(call.container);
+}
+
+runtime::HostReply Engine::YieldCaller(uint32_t id) {
+  Status error;
+  Container* c = Lookup(id, &error);
+  if (c == nullptr) return {runtime::HostAction::kContinue, kGuestInvalidArgument};
   // Give the rest of the slice to the next container of the same priority.
-  c.wait = WaitReason::kYield;
-  c.slice_used_us = UINT32_MAX;
+  c->wait = WaitReason::kYield;
+  c->slice_used_us = UINT32_MAX;
+  return {runtime::HostAction::kBlock, 0};
+}
+
+runtime::HostReply Engine::FinishCaller(uint32_t id, int64_t exit_code) {
+  Status error;
+  Container* c = Lookup(id, &error);
+  if (c == nullptr) return {runtime::HostAction::kContinue, kGuestInvalidArgument};
+  // Suspend the guest here; AfterRun sees the reason and stops the container.
+  c->wait = WaitReason::kExit;
+  c->exit_code = exit_code;
   return {runtime::HostAction::kBlock, 0};
 }
 

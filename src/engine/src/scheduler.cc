@@ -196,6 +196,12 @@ void Engine::AfterRun(Container& c, const runtime::RunReport& report, uint64_t s
       SetState(c, State::kTrapped);
       return;
     case runtime::RunExit::kBlocked:
+      if (c.wait == WaitReason::kExit) {
+        // proc_exit: the container is finished with the code the service recorded.
+        if (c.activation && c.entry == runtime::Entry::kLoop) ++c.counters.activations;
+        ToStopped(c);
+        return;
+      }
       if (stopping) {
         // tc_stop may not wait for anything: the stop is forced.
         ToStopped(c);

@@ -24,8 +24,8 @@ constexpr Field kTopFields[] = {
 constexpr uint32_t kTopRequired = 0b00'1110'1111'1111;
 constexpr Field kEntryFields[] = {Field::kEntryInit, Field::kEntryLoop, Field::kEntryStop,
                                   Field::kEntryStart};
-constexpr Field kQuotaFields[] = {Field::kMemoryLimit, Field::kStackBytes, Field::kKvBytes,
-                                  Field::kMaxHandles};
+constexpr Field kQuotaFields[] = {Field::kMemoryLimit, Field::kStackBytes,        Field::kKvBytes,
+                                  Field::kMaxHandles,  Field::kLogLinesPerSecond, Field::kLogBurst};
 constexpr Field kScheduleFields[] = {Field::kPriority,   Field::kPeriod, Field::kBudget,
                                      Field::kDeadline,   Field::kSlice,  Field::kOnOverrun,
                                      Field::kMaxRestarts};
@@ -217,9 +217,7 @@ class Decoder {
       case 4:
         return ReadMap(Field::kEntry, kEntryFields, std::size(kEntryFields), 0,
                        &Decoder::VisitEntry, &m->entry);
-      case 5:
-        return ReadMap(Field::kQuotas, kQuotaFields, std::size(kQuotaFields), AllOf(4),
-                       &Decoder::VisitQuota, &m->quotas);
+      case 5: return QuotasMap(&m->quotas);
       case 6: return ScheduleMap(&m->schedule);
       case 7: return PermissionsMap(&m->permissions);
       case 8: m->has_not_after = true; return Number(f, 0, UINT64_MAX, "", &m->not_after);
@@ -272,8 +270,31 @@ class Decoder {
         q->stack_bytes = static_cast<uint32_t>(v);
         return Status::Ok();
       case 2: return U32(f, &q->kv_bytes);
-      default: return U8(f, 0, 255, "max_handles must be 0..255", &q->max_handles);
+      case 3: return U8(f, 0, 255, "max_handles must be 0..255", &q->max_handles);
+      case 4:
+        q->has_log_rate = true;
+        TC_RETURN_IF_ERROR(
+            Number(f, 0, kMaxLogLinesPerSecond, "log_lines_per_s must be 0..1000000", &v));
+        q->log_lines_per_s = static_cast<uint32_t>(v);
+        return Status::Ok();
+      default:
+        TC_RETURN_IF_ERROR(Number(f, 1, kMaxLogBurst, "log_burst must be 1..1000000", &v));
+        q->log_burst = static_cast<uint32_t>(v);
+        return Status::Ok();
     }
+  }
+
+  // The four quotas are required; the log rate is optional, its two keys go together.
+  Status QuotasMap(Quotas* q) {
+    const size_t pos = r_.position();
+    TC_RETURN_IF_ERROR(ReadMap(Field::kQuotas, kQuotaFields, std::size(kQuotaFields), AllOf(4),
+                               &Decoder::VisitQuota, q));
+    const bool has_burst = q->log_burst != 0;
+    if (q->has_log_rate != has_burst) {
+      return Fail(Problem::kMissingField, has_burst ? Field::kLogLinesPerSecond : Field::kLogBurst,
+                  "log_lines_per_s and log_burst go together", pos);
+    }
+    return Status::Ok();
   }
 
   Status VisitSchedule(uint64_t key, Field f, void* out) {

@@ -79,10 +79,11 @@ Status WriteMetadata(Writer* w, const ContainerMetadata& m) {
   TC_RETURN_IF_ERROR(w->WriteUint(4));
   TC_RETURN_IF_ERROR(WriteEntry(w, m.entry));
   TC_RETURN_IF_ERROR(w->WriteUint(5));
-  TC_RETURN_IF_ERROR(w->WriteMapHeader(4));
-  const uint64_t quotas[] = {m.quotas.memory_limit, m.quotas.stack_bytes, m.quotas.kv_bytes,
-                             m.quotas.max_handles};
-  for (uint64_t key = 0; key < 4; ++key) {
+  const uint64_t quota_keys = m.quotas.has_log_rate ? 6 : 4;
+  TC_RETURN_IF_ERROR(w->WriteMapHeader(quota_keys));
+  const uint64_t quotas[] = {m.quotas.memory_limit, m.quotas.stack_bytes,     m.quotas.kv_bytes,
+                             m.quotas.max_handles,  m.quotas.log_lines_per_s, m.quotas.log_burst};
+  for (uint64_t key = 0; key < quota_keys; ++key) {
     TC_RETURN_IF_ERROR(w->WriteUint(key));
     TC_RETURN_IF_ERROR(w->WriteUint(quotas[key]));
   }

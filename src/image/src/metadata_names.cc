@@ -94,6 +94,8 @@ const char* MetadataFieldName(MetadataField field) {
     case MetadataField::kStackBytes: return "quotas.stack_bytes";
     case MetadataField::kKvBytes: return "quotas.kv_bytes";
     case MetadataField::kMaxHandles: return "quotas.max_handles";
+    case MetadataField::kLogLinesPerSecond: return "quotas.log_lines_per_s";
+    case MetadataField::kLogBurst: return "quotas.log_burst";
     case MetadataField::kSchedule: return "schedule";
     case MetadataField::kPriority: return "schedule.priority";
     case MetadataField::kPeriod: return "schedule.period_us";

@@ -150,6 +150,29 @@ Status ValidatePermissions(const Permissions& p, MetadataError* error) {
   return Status::Ok();
 }
 
+namespace {
+
+Status ValidateLogRate(const Quotas& q, MetadataError* error) {
+  if (!q.has_log_rate) {
+    if (q.log_lines_per_s != 0 || q.log_burst != 0) {
+      return Refuse(error, kInvalidValue, MetadataField::kLogBurst,
+                    "log_lines_per_s/log_burst set without has_log_rate");
+    }
+    return Status::Ok();
+  }
+  if (q.log_lines_per_s > kMaxLogLinesPerSecond) {
+    return Refuse(error, MetadataProblem::kOutOfRange, MetadataField::kLogLinesPerSecond,
+                  "log_lines_per_s must be 0..1000000");
+  }
+  if (q.log_burst == 0 || q.log_burst > kMaxLogBurst) {
+    return Refuse(error, MetadataProblem::kOutOfRange, MetadataField::kLogBurst,
+                  "log_burst must be 1..1000000");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status ValidateMetadata(const ContainerMetadata& m, MetadataError* error) {
   if (!IsValidUid(m.uid.view())) {
     return Refuse(error, kInvalidValue, MetadataField::kUid,
@@ -168,6 +191,7 @@ Status ValidateMetadata(const ContainerMetadata& m, MetadataError* error) {
     return Refuse(error, MetadataProblem::kOutOfRange, MetadataField::kStackBytes,
                   "stack_bytes must be at least 1 byte");
   }
+  TC_RETURN_IF_ERROR(ValidateLogRate(m.quotas, error));
   TC_RETURN_IF_ERROR(ValidateSchedule(m.schedule, error));
   if (!m.entry.start.empty() && m.schedule.period_us != 0) {
     return Refuse(error, kInvalidValue, MetadataField::kPeriod,

@@ -75,6 +75,7 @@ Status HostServices::Register(engine::Engine& engine) {
         {"tc", "kv_set", "iiii:i", kBpfHelperKvSet, Number(HostFunction::kKvSet)}));
     TC_RETURN_IF_ERROR(
         engine.AddBinding({"tc", "kv_del", "ii:i", kBpfHelperKvDel, Number(HostFunction::kKvDel)}));
+    engine.SetKvUsageSource(&KvUsage, this);
   }
   return RegisterFemtoHelpers(engine);
 }
@@ -86,36 +87,55 @@ uint32_t HostServices::log_dropped(uint32_t id) const {
   return 0;
 }
 
-HostServices::Bucket& HostServices::BucketFor(uint32_t id, uint64_t now) {
+Result<uint64_t> HostServices::KvUsage(void* self_ptr, std::string_view owner) {
+  auto* self = static_cast<HostServices*>(self_ptr);
+  TC_ASSIGN_OR_RETURN(const size_t bytes, self->ports_.kv->Usage(owner));
+  return uint64_t{bytes};
+}
+
+HostServices::Bucket& HostServices::BucketFor(const engine::Engine& engine, uint32_t id,
+                                              uint64_t now) {
   // Container ids carry their slot in the low byte (engine.cc), so this is the slot's bucket.
   Bucket& b = buckets_[(id & 0xFF) % engine::kMaxContainers];
   if (!b.used || b.container != id) {
     b = Bucket{};
     b.used = true;
     b.container = id;
-    b.tokens = uint64_t{limit_.burst} * kLine;
+    b.limit = limit_;
+    // The rate is an install-time quota (a config update carries none), so reading it once is
+    // enough for the container's lifetime.
+    const engine::Container* c = engine.Find(id);
+    if (c != nullptr && c->quotas.has_log_rate) {
+      b.limit = {c->quotas.log_burst, c->quotas.log_lines_per_s};
+    }
+    b.tokens = uint64_t{b.limit.burst} * kLine;
     b.last_us = now;
     return b;
   }
   const uint64_t elapsed = now > b.last_us ? now - b.last_us : 0;
-  const uint64_t cap = uint64_t{limit_.burst} * kLine;
+  const uint64_t cap = uint64_t{b.limit.burst} * kLine;
   // One line per second = one millionth of a line per microsecond. Elapsed is bounded to 1000 s
   // so the product cannot overflow for any 32-bit rate.
   const uint64_t bounded = elapsed < 1000000000ull ? elapsed : 1000000000ull;
-  const uint64_t tokens = b.tokens + bounded * limit_.lines_per_second;
+  const uint64_t tokens = b.tokens + bounded * b.limit.lines_per_second;
   b.tokens = tokens < cap ? tokens : cap;
   b.last_us = now;
   return b;
 }
 
-HostReply HostServices::Log(void* self_ptr, engine::ServiceCall& call) {
-  auto* self = static_cast<HostServices*>(self_ptr);
-  Bucket& bucket = self->BucketFor(call.container, call.engine->NowUs());
+bool HostServices::AdmitLine(engine::Engine& engine, uint32_t id) {
+  Bucket& bucket = BucketFor(engine, id, engine.NowUs());
   if (bucket.tokens < kLine) {
     ++bucket.dropped;
-    return Reply(kGuestLogDropped);
+    return false;
   }
   bucket.tokens -= kLine;
+  return true;
+}
+
+HostReply HostServices::Log(void* self_ptr, engine::ServiceCall& call) {
+  auto* self = static_cast<HostServices*>(self_ptr);
+  if (!self->AdmitLine(*call.engine, call.container)) return Reply(kGuestLogDropped);
   const std::span<uint8_t> text = call.resolved->buffers[0];
   self->ports_.log->Write(OwnerOf(call), text);
   return Reply(static_cast<int64_t>(text.size()));

@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
   m.code_size = 3000;
   bool ok = Print("metadata", m, tc::image::EncodeMetadata);
 
-  // A one-shot eBPF container with data, no expiry, no endpoints.
+  // A one-shot eBPF container with data, its own log rate, no expiry, no endpoints.
   tc::image::ContainerMetadata one_shot = m;
   one_shot.runtime = tc::image::RuntimeKind::kEbpf;
   one_shot.entry = {};
@@ -57,6 +57,9 @@ int main(int argc, char** argv) {
   one_shot.has_data = true;
   one_shot.data_sha256.fill(0x22);
   one_shot.data_size = 65536;
+  one_shot.quotas.has_log_rate = true;
+  one_shot.quotas.log_lines_per_s = 1000000;
+  one_shot.quotas.log_burst = 40;
   ok = ok && Print("metadata", one_shot, tc::image::EncodeMetadata);
 
   tc::image::ConfigUpdate u;

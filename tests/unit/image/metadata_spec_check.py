@@ -105,6 +105,8 @@ QUOTAS = {
     1: ('stack_bytes', True, simple(lambda v: uint(v, 1, U32))),
     2: ('kv_bytes', True, simple(lambda v: uint(v, 0, U32))),
     3: ('max_handles', True, simple(lambda v: uint(v, 0, U8))),
+    4: ('log_lines_per_s', False, simple(lambda v: uint(v, 0, 1000000))),
+    5: ('log_burst', False, simple(lambda v: uint(v, 1, 1000000))),
 }
 METADATA = {
     0: ('format', True, simple(lambda v: v == 1)),
@@ -145,6 +147,9 @@ def main():
             check_map(doc, METADATA, 'metadata', problems)
             if isinstance(doc, dict) and (12 in doc) != (13 in doc):
                 problems.append('data_sha256 and data_size must go together')
+            quotas = doc.get(5) if isinstance(doc, dict) else None
+            if isinstance(quotas, dict) and (4 in quotas) != (5 in quotas):
+                problems.append('log_lines_per_s and log_burst must go together')
             entry = doc.get(4) if isinstance(doc, dict) else None
             if not isinstance(entry, dict) or (1 in entry) == (3 in entry):
                 problems.append('exactly one of entry.loop and entry.start')

@@ -210,12 +210,61 @@ TEST(Manifest, ErrorsNameTheFieldAndTheProblem) {
       {[](json& j) { j["data_sha256"] = std::string(64, 'a'); },
        "data_size: data_sha256 and data_size go together"},
       {[](json& j) { j["data_size"] = 4; }, "data_sha256: data_sha256 and data_size go together"},
+      {[](json& j) { j["quotas"]["log_burst"] = 4; },
+       "quotas.log_lines_per_s: required field missing"},
+      {[](json& j) { j["quotas"]["log_lines_per_s"] = 4; },
+       "quotas.log_burst: required field missing"},
+      {[](json& j) {
+         j["quotas"]["log_lines_per_s"] = 1000001;
+         j["quotas"]["log_burst"] = 4;
+       },
+       "quotas.log_lines_per_s: must be at most 1000000"},
+      {[](json& j) {
+         j["quotas"]["log_lines_per_s"] = 5;
+         j["quotas"]["log_burst"] = 0;
+       },
+       "quotas.log_burst: must be at least 1, got 0"},
+      {[](json& j) {
+         j["quotas"]["log_lines_per_s"] = "5/s";
+         j["quotas"]["log_burst"] = 2;
+       },
+       "quotas.log_lines_per_s: expected a non-negative integer, got \"5/s\""},
+      {[](json& j) {
+         j["quotas"]["log_lines_per_s"] = 5;
+         j["quotas"]["log_burst"] = -2;
+       },
+       "quotas.log_burst: expected a non-negative integer, got -2"},
   };
   for (const Case& c : cases) {
     const std::string refusal = Refusal(c.edit);
     EXPECT_EQ(refusal.rfind(c.expected, 0), 0u)
         << "got:      " << refusal << "\nexpected: " << c.expected;
   }
+}
+
+TEST(Manifest, LogRateIsOptionalAndRoundTrips) {
+  img::ContainerMetadata m;
+  ASSERT_FALSE(ManifestToMetadata(Example(), &m));
+  EXPECT_FALSE(m.quotas.has_log_rate);
+  EXPECT_FALSE(MetadataToJson(m)["quotas"].contains("log_burst"));
+
+  json manifest = Example();
+  manifest["quotas"]["log_lines_per_s"] = 20;
+  manifest["quotas"]["log_burst"] = 50;
+  ASSERT_FALSE(ManifestToMetadata(manifest, &m));
+  EXPECT_TRUE(m.quotas.has_log_rate);
+  EXPECT_EQ(m.quotas.log_lines_per_s, 20u);
+  EXPECT_EQ(m.quotas.log_burst, 50u);
+  const uint8_t kid[] = {0x07};
+  (void)m.signer_kid.Assign(kid);
+  m.code_size = 10;
+  const json out = MetadataToJson(m);
+  EXPECT_EQ(out["quotas"]["log_lines_per_s"], 20);
+  EXPECT_EQ(out["quotas"]["log_burst"], 50);
+  img::ContainerMetadata back;
+  const std::optional<ManifestError> error = ManifestToMetadata(out, &back);
+  ASSERT_FALSE(error) << error->ToString();
+  EXPECT_TRUE(back == m);
 }
 
 TEST(Manifest, InvalidJsonAndNonObjects) {

@@ -297,13 +297,24 @@ void ReadMetadata(const json& manifest, img::ContainerMetadata* out) {
     (void)m.entry.stop.Assign("tc_stop");
   }
 
-  Object q(o.At("quotas"), "quotas", {"memory_limit", "stack_bytes", "kv_bytes", "max_handles"});
+  Object q(
+      o.At("quotas"), "quotas",
+      {"memory_limit", "stack_bytes", "kv_bytes", "max_handles", "log_lines_per_s", "log_burst"});
   q.Require("memory_limit");
   m.quotas.memory_limit = q.Size("memory_limit", 1);
   m.quotas.stack_bytes = q.Has("stack_bytes") ? q.Size("stack_bytes", 1) : 4096;
   m.quotas.kv_bytes = q.Has("kv_bytes") ? q.Size("kv_bytes", 0) : 0;
   m.quotas.max_handles =
       static_cast<uint8_t>(q.Has("max_handles") ? q.Count("max_handles", 255) : 4);
+  if (q.Has("log_lines_per_s") || q.Has("log_burst")) {
+    q.Require("log_lines_per_s");
+    q.Require("log_burst");
+    m.quotas.has_log_rate = true;
+    m.quotas.log_lines_per_s =
+        static_cast<uint32_t>(q.Count("log_lines_per_s", img::kMaxLogLinesPerSecond));
+    m.quotas.log_burst = static_cast<uint32_t>(q.Count("log_burst", img::kMaxLogBurst));
+    if (m.quotas.log_burst == 0) throw Failure{q.Path("log_burst"), "must be at least 1, got 0"};
+  }
 
   m.schedule = ReadSchedule(o.Has("schedule") ? o.At("schedule") : json::object(), "schedule");
   m.permissions =

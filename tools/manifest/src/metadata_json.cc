@@ -79,6 +79,10 @@ json MetadataToJson(const img::ContainerMetadata& m) {
       {"code_sha256", Hex(m.code_sha256)},
       {"code_size", m.code_size},
   };
+  if (m.quotas.has_log_rate) {
+    out["quotas"]["log_lines_per_s"] = m.quotas.log_lines_per_s;
+    out["quotas"]["log_burst"] = m.quotas.log_burst;
+  }
   if (m.has_not_after) out["not_after"] = m.not_after;
   if (m.has_data) {
     out["data_sha256"] = Hex(m.data_sha256);

@@ -13,6 +13,7 @@
 
 #include "tc/base/result.h"
 #include "tc/base/ring_buffer.h"
+#include "tc/engine/compact_policy.h"
 #include "tc/engine/guest_abi.h"
 #include "tc/engine/lifecycle.h"
 #include "tc/engine/observability.h"
@@ -39,7 +40,8 @@ inline constexpr size_t kMaxHandles = 8;
 inline constexpr uint8_t kNoHandle = 0xFF;
 inline constexpr size_t kTraceCapacity = TC_ENGINE_TRACE_CAPACITY;
 inline constexpr size_t kAuditCapacity = TC_ENGINE_AUDIT_CAPACITY;
-inline constexpr size_t kMaxBindings = 24;
+// tc services and Femto helpers (16), the WASI subset (12), room for device services.
+inline constexpr size_t kMaxBindings = 40;
 
 struct EngineConfig {
   // Instructions per Run(): bounds how long a higher-priority release can wait for the engine to
@@ -48,6 +50,9 @@ struct EngineConfig {
   uint32_t default_slice_us = 10000;
   // How long tc_stop may run before the stop is forced.
   uint32_t stop_timeout_us = 20000;
+  // Fuel for a wasm module's start function, which runs inside Install() (and each restart);
+  // a start function that needs more is refused.
+  uint32_t start_fuel = 1u << 20;
 };
 
 // What Install() needs: the verified image's pieces. The code and data spans must stay valid
@@ -71,7 +76,7 @@ struct Handle {
   uint32_t token = 0;  // the backend's own reference
 };
 
-enum class WaitReason : uint8_t { kNone, kRelease, kSleep, kYield, kEvent };
+enum class WaitReason : uint8_t { kNone, kRelease, kSleep, kYield, kEvent, kExit };
 
 struct Container {
   uint32_t id = 0;
@@ -80,7 +85,7 @@ struct Container {
   State suspended_from = State::kEmpty;
   State traced_state = State::kEmpty;
   image::Uid uid;
-  image::EntryPoints entry_names;
+  EntryNameRefs entry_names = {kNoName, kNoName, kNoName, kNoName};  // in Engine::names()
 
   runtime::Runtime* runtime = nullptr;
   runtime::Instance* instance = nullptr;
@@ -90,7 +95,7 @@ struct Container {
 
   Quotas quotas;
   Schedule schedule;
-  Permissions permissions;
+  CompactPermissions permissions;  // peer uids in Engine::names()
   uint64_t config_sequence = 0;
 
   // Scheduling state.
@@ -155,8 +160,20 @@ class Engine final : public runtime::HostHandler {
   // A blocked host call completed (a service's event arrived): the container becomes ready and
   // resumes with `result`.
   Status CompleteBlockedCall(uint32_t id, int64_t result);
-  // Services that store key-value bytes report their usage change here.
+  // Services that store key-value bytes report their usage change here. Growth beyond the quota
+  // is refused; shrinking is always allowed (usage may start above a new, smaller quota).
   Status ChargeKv(uint32_t id, int64_t delta_bytes);
+  // For services that yield or end their caller from inside a host call (yield, WASI sched_yield
+  // and proc_exit): the service returns the reply these give. YieldCaller gives the rest of the
+  // slice to the next container of equal priority and resumes the caller with 0; FinishCaller
+  // ends the container (stopped, `exit_code` kept) before it runs another instruction.
+  runtime::HostReply YieldCaller(uint32_t id);
+  runtime::HostReply FinishCaller(uint32_t id, int64_t exit_code);
+  // Where install learns the bytes a uid's existing records use (set by the kv service).
+  void SetKvUsageSource(KvUsageFn fn, void* context) {
+    kv_usage_fn_ = fn;
+    kv_usage_context_ = context;
+  }
 
   // --- observation ----------------------------------------------------------------------------
   const Container* Find(uint32_t id) const;
@@ -164,6 +181,11 @@ class Engine final : public runtime::HostHandler {
   const RingBuffer<AuditEntry, kAuditCapacity>& audit_log() const { return audit_; }
   const RingBuffer<TraceEvent, kTraceCapacity>& trace() const { return trace_; }
   std::span<const Container> containers() const { return {slots_, kMaxContainers}; }
+  const NameTable& names() const { return names_; }
+  // A container's permissions in the metadata form.
+  Permissions PermissionsOf(const Container& c) const {
+    return ExpandPermissions(c.permissions, names_);
+  }
   EnginePort& port() { return port_; }
   uint64_t NowUs() { return port_.NowUs(); }
 
@@ -181,7 +203,7 @@ class Engine final : public runtime::HostHandler {
   void ToStopped(Container& c);
   // Closes every open handle, or with `next` only those the new permissions revoke (waking a
   // call blocked on one with kGuestBadHandle).
-  void ReleaseHandles(Container& c, const Permissions* next);
+  void ReleaseHandles(Container& c, const CompactPermissions* next);
   void Release(Container& c, uint64_t now);
   void ScheduleNextRelease(Container& c, uint64_t now);
   void ProcessTimers(uint64_t now);
@@ -207,8 +229,13 @@ class Engine final : public runtime::HostHandler {
   ServiceSpec services_[kMaxHostFunctions];
   runtime::HostBinding bindings_[kMaxBindings] = {};
   size_t binding_count_ = 0;
+  KvUsageFn kv_usage_fn_ = nullptr;
+  void* kv_usage_context_ = nullptr;
 
   Container slots_[kMaxContainers];
+  NameTable names_;
+  // The declaration an open service receives (Resolved::declared); one host call at a time.
+  Endpoint opening_;
   std::atomic<runtime::Instance*> preemptible_{nullptr};
   uint64_t dispatch_counter_ = 0;
 

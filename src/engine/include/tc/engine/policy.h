@@ -45,14 +45,6 @@ constexpr bool Allows(Direction declared, uint8_t access) {
   return access != 0 && (AccessOf(declared) & access) == access;
 }
 
-// The declared endpoint with this id, or null (ids beyond a byte are never declared).
-inline const Endpoint* FindEndpoint(const Permissions& permissions, uint64_t id) {
-  for (const Endpoint& e : permissions.endpoints) {
-    if (e.id == id) return &e;
-  }
-  return nullptr;
-}
-
 // Deadlines count from the release; without a period only an explicit deadline applies.
 // UINT64_MAX: no deadline.
 constexpr uint64_t RelativeDeadline(const Schedule& s) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string_view>
 
 #include "tc/engine/policy.h"
 #include "tc/runtime/runtime.h"
@@ -52,6 +53,10 @@ struct ServiceCall {
 };
 
 using ServiceFn = runtime::HostReply (*)(void* context, ServiceCall& call);
+
+// Key-value bytes a uid already holds in the port's storage. Records outlive a remove, so install
+// asks this (Engine::SetKvUsageSource) to charge a reinstalled container its true usage.
+using KvUsageFn = Result<uint64_t> (*)(void* context, std::string_view owner);
 
 struct ServiceSpec {
   ServiceFn fn = nullptr;

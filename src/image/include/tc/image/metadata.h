@@ -39,11 +39,19 @@ struct EntryPoints {
   friend bool operator==(const EntryPoints&, const EntryPoints&) = default;
 };
 
+// Bounds of the optional log rate (one line per microsecond is the finest the engine's clock sees).
+inline constexpr uint32_t kMaxLogLinesPerSecond = 1000000;
+inline constexpr uint32_t kMaxLogBurst = 1000000;
+
 struct Quotas {
   uint32_t memory_limit = 0;  // bytes of linear memory; may be below one 64 KiB wasm page
   uint32_t stack_bytes = 0;
   uint32_t kv_bytes = 0;    // key-value store quota, 0 = none
   uint8_t max_handles = 0;  // endpoint/channel handles open at once
+  // The container's own log rate (token bucket); absent = the device's default.
+  bool has_log_rate = false;
+  uint32_t log_lines_per_s = 0;  // refill, 0..kMaxLogLinesPerSecond (0: the burst, then nothing)
+  uint32_t log_burst = 0;        // lines at once, 1..kMaxLogBurst
   friend bool operator==(const Quotas&, const Quotas&) = default;
 };
 

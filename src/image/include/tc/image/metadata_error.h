@@ -67,6 +67,8 @@ enum class MetadataField : uint8_t {
   kDataSha256,
   kDataSize,
   kSequence,  // config update only
+  kLogLinesPerSecond,
+  kLogBurst,
 };
 
 struct MetadataError {

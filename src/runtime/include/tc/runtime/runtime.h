@@ -69,6 +69,8 @@ struct HostBinding {
 struct InstanceLimits {
   uint32_t memory_bytes = 0;  // guest memory cap (wasm: may be below one 64 KiB page)
   uint32_t stack_bytes = 0;   // value + call stack budget
+  // Fuel for code a runtime runs inside Instantiate() (a wasm module's start function).
+  uint32_t start_fuel = 1u << 20;
 };
 
 struct InstanceSpec {

@@ -16,8 +16,6 @@ using runtime::Entry;
 using runtime::RunExit;
 using runtime::RunReport;
 
-// Fuel for a module's start function, which runs inside Instantiate().
-constexpr int64_t kStartFunctionFuel = 1 << 20;
 constexpr size_t kMinFrames = 8;
 
 class WasmInstance;
@@ -192,7 +190,7 @@ Result<runtime::Instance*> WasmRuntime::Instantiate(const runtime::InstanceSpec&
   if (const Function* start = StartFunction(**instance); start != nullptr) {
     // The module's own start function runs once, here, with bounded fuel and without blocking.
     Thread starter({values, slot_count}, {frames, frame_count});
-    starter.set_fuel(kStartFunctionFuel);
+    starter.set_fuel(spec.limits.start_fuel);
     TC_RETURN_IF_ERROR(starter.Start(*start, {}));
     const RunExit exit = starter.Run();
     if (exit == RunExit::kTrapped) return Status(ErrorCode::kTrap, "start function trapped");

@@ -20,8 +20,9 @@ enum ServiceError : int32_t {
   kGuestIoError = -5,       // the port's storage or entropy source failed (EIO)
 };
 
-// Token bucket per container: `burst` lines at once, refilled at `lines_per_second`. The
-// metadata has no log-rate field yet, so every container gets the one given at construction.
+// Token bucket per container: `burst` lines at once, refilled at `lines_per_second`. A container
+// whose metadata has quotas.log_lines_per_s/log_burst gets those; the others get the default given
+// at construction.
 struct LogLimit {
   uint32_t burst = 8;
   uint32_t lines_per_second = 10;
@@ -68,16 +69,23 @@ class HostServices {
   // Lines dropped by the rate limit for the container `id` (0 for an unknown container).
   uint32_t log_dropped(uint32_t id) const;
 
+  // The log path other services share (WASI fd_write on stdout/stderr): takes one line from the
+  // container's bucket; false when the rate limit drops it (counted in log_dropped).
+  bool AdmitLine(engine::Engine& engine, uint32_t id);
+  const ServicePorts& ports() const { return ports_; }
+
  private:
   struct Bucket {
     uint32_t container = 0;  // the id this bucket belongs to; a new id in the slot resets it
     bool used = false;
+    LogLimit limit;       // the container's own rate (or the default), read when the bucket starts
     uint64_t tokens = 0;  // in millionths of a line: refill per microsecond is exact
     uint64_t last_us = 0;
     uint32_t dropped = 0;
   };
 
-  Bucket& BucketFor(uint32_t id, uint64_t now);
+  Bucket& BucketFor(const engine::Engine& engine, uint32_t id, uint64_t now);
+  static Result<uint64_t> KvUsage(void* self, std::string_view owner);
 
   static runtime::HostReply Log(void* self, engine::ServiceCall& call);
   static runtime::HostReply Random(void* self, engine::ServiceCall& call);

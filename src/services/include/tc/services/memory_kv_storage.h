@@ -64,6 +64,16 @@ class MemoryKvStorage final : public KvStorage {
     return Status::Ok();
   }
 
+  Result<size_t> Usage(std::string_view owner) override {
+    size_t bytes = 0;
+    for (const Record& r : records_) {
+      if (r.used && std::string_view(r.owner, r.owner_length) == owner) {
+        bytes += size_t{r.key_length} + r.value_length;
+      }
+    }
+    return bytes;
+  }
+
  private:
   struct Record {
     bool used = false;

@@ -46,6 +46,9 @@ class KvStorage {
                      std::span<const uint8_t> value) = 0;
   // kNotFound when there is no such key.
   virtual Status Delete(std::string_view owner, std::span<const uint8_t> key) = 0;
+  // Key + value bytes of every record `owner` holds: what counts against its kv quota. The engine
+  // asks at install, because records outlive a remove and a reinstalled container owns them again.
+  virtual Result<size_t> Usage(std::string_view owner) = 0;
 
  protected:
   ~KvStorage() = default;
