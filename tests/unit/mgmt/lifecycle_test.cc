@@ -178,21 +178,22 @@ TEST_F(MgmtTest, TamperedImageIsRefusedMidStreamAndChangesNothing) {
 TEST_F(MgmtTest, Block1OutOfOrderIsIncomplete) {
   const Bytes image = WasmImage("acme.sampler", 1);
   const Client::Options ct = {{coap::option::kContentFormat, Client::Uint(42)}};
+  ASSERT_GT(image.size(), 3u * 64);  // blocks of 64 bytes (SZX 2)
   // No upload in progress.
-  EXPECT_EQ(client_->PostBlock("install", image, 1, 4, ct).code,
+  EXPECT_EQ(client_->PostBlock("install", image, 1, 2, ct).code,
             coap::code::kRequestEntityIncomplete);
-  ASSERT_EQ(client_->PostBlock("install", image, 0, 4, ct).code, coap::code::kContinue);
+  ASSERT_EQ(client_->PostBlock("install", image, 0, 2, ct).code, coap::code::kContinue);
   // A skipped block, and a block from another client, are refused; the upload continues.
-  const Reply skipped = client_->PostBlock("install", image, 2, 4, ct);
+  const Reply skipped = client_->PostBlock("install", image, 2, 2, ct);
   EXPECT_EQ(skipped.code, coap::code::kRequestEntityIncomplete);
   EXPECT_NE(skipped.text().find("out of order"), std::string::npos) << skipped.text();
   client_->set_peer(2);
-  EXPECT_EQ(client_->PostBlock("install", image, 1, 4, ct).code,
+  EXPECT_EQ(client_->PostBlock("install", image, 1, 2, ct).code,
             coap::code::kRequestEntityIncomplete);
   client_->set_peer(1);
   Reply r;
-  for (uint32_t num = 1; size_t{num} * 256 < image.size(); ++num) {
-    r = client_->PostBlock("install", image, num, 4, ct);
+  for (uint32_t num = 1; size_t{num} * 64 < image.size(); ++num) {
+    r = client_->PostBlock("install", image, num, 2, ct);
   }
   EXPECT_EQ(r.code, coap::code::kCreated) << r.text();
   // Block 0 again starts over: a restarted upload of the same image is an update refused as a
@@ -284,6 +285,15 @@ TEST_F(MgmtTest, FailedPersistChangesNothing) {
   EXPECT_EQ(StateOf("acme.sampler"), "installed");
   EXPECT_EQ(Get("status")["seq"], 0);
   EXPECT_EQ(Command("acme.sampler", CommandAction::kStart, 1).code, coap::code::kChanged);
+
+  ASSERT_EQ(Command("acme.sampler", CommandAction::kStop, 2).code, coap::code::kChanged);
+  store_.fail_remove_image = true;
+  const Reply removal = Command("acme.sampler", CommandAction::kRemove, 3);
+  EXPECT_EQ(removal.code, coap::code::kInternalServerError) << removal.text();
+  store_.fail_remove_image = false;
+  EXPECT_EQ(StateOf("acme.sampler"), "stopped");
+  EXPECT_TRUE(store_.HasImage("acme.sampler"));
+  EXPECT_EQ(Command("acme.sampler", CommandAction::kRemove, 4).code, coap::code::kChanged);
 }
 
 }  // namespace
