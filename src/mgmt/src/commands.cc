@@ -135,7 +135,10 @@ void Management::Command(const coap::Request& request, coap::Response& response)
   switch (command.action) {
     case image::CommandAction::kStart:
       status = SetStarted(*entry, true);
-      if (status.ok()) status = engine_.Start(id);
+      if (status.ok()) {
+        status = engine_.Start(id);
+        if (!status.ok()) (void)SetStarted(*entry, false);
+      }
       break;
     case image::CommandAction::kStop:
       status = SetStarted(*entry, false);
@@ -143,15 +146,21 @@ void Management::Command(const coap::Request& request, coap::Response& response)
       break;
     case image::CommandAction::kSuspend: status = engine_.Suspend(id); break;
     case image::CommandAction::kResume: status = engine_.Resume(id); break;
-    case image::CommandAction::kRemove:
+    case image::CommandAction::kRemove: {
+      // The stored image goes first: if the store fails, the container is still there.
+      const Status removed = store_.RemoveImage(command.uid.view());
+      if (!removed.ok() && removed.code() != ErrorCode::kNotFound) {
+        SendError(response, coap::code::kInternalServerError, "command: removing the image",
+                  removed);
+        return;
+      }
       status = engine_.Remove(id);
       if (status.ok()) {
-        const Status removed = store_.RemoveImage(command.uid.view());
-        if (!removed.ok() && removed.code() != ErrorCode::kNotFound) status = removed;
         ForgetRecords(command.uid.view());
         *entry = Entry{};
       }
       break;
+    }
   }
   if (!status.ok()) {
     SendError(response, CodeForError(status), "command", status);

@@ -154,7 +154,12 @@ void Management::FinishInstall(const coap::Request& request, coap::Response& res
     }
     (void)engine_.Remove(entry->id);
   } else {
-    entry = FreeEntry();  // OnMetadata made sure there is one
+    entry = FreeEntry();  // OnMetadata checked there is one; nothing frees or takes one since
+    if (entry == nullptr) {
+      SendError(response, internal::kServiceUnavailable, "install", "no free container slot");
+      EndUpload();
+      return;
+    }
   }
 
   const Sections sections = SplitVerified(store_.StagedImage(), m);

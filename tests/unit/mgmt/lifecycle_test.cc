@@ -284,6 +284,15 @@ TEST_F(MgmtTest, FailedPersistChangesNothing) {
   EXPECT_EQ(StateOf("acme.sampler"), "installed");
   EXPECT_EQ(Get("status")["seq"], 0);
   EXPECT_EQ(Command("acme.sampler", CommandAction::kStart, 1).code, coap::code::kChanged);
+
+  ASSERT_EQ(Command("acme.sampler", CommandAction::kStop, 2).code, coap::code::kChanged);
+  store_.fail_remove_image = true;
+  const Reply removal = Command("acme.sampler", CommandAction::kRemove, 3);
+  EXPECT_EQ(removal.code, coap::code::kInternalServerError) << removal.text();
+  store_.fail_remove_image = false;
+  EXPECT_EQ(StateOf("acme.sampler"), "stopped");
+  EXPECT_TRUE(store_.HasImage("acme.sampler"));
+  EXPECT_EQ(Command("acme.sampler", CommandAction::kRemove, 4).code, coap::code::kChanged);
 }
 
 }  // namespace

@@ -57,6 +57,7 @@ class MemoryStore final : public ContainerStore {
     return std::span<const uint8_t>(*it->second);
   }
   Status RemoveImage(std::string_view uid) override {
+    if (fail_remove_image) return Status(ErrorCode::kUnavailable, "image removal fails (test)");
     return images_.erase(std::string(uid)) == 1 ? Status::Ok()
                                                 : Status(ErrorCode::kNotFound, "no image");
   }
@@ -90,6 +91,7 @@ class MemoryStore final : public ContainerStore {
 
   uint32_t capacity = 1u << 20;
   bool fail_records = false;
+  bool fail_remove_image = false;
   bool fail_commit = false;
   int begins = 0;
   int commits = 0;

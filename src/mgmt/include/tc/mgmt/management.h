@@ -30,6 +30,7 @@ namespace tc::mgmt {
 inline constexpr size_t kMaxSignedRequest = 1024;
 
 struct ManagementConfig {
+  // Static strings (kept by pointer).
   const char* name = "tinycontainer";  // GET /status "name"
   const char* version = "";            // GET /status "version" (firmware/daemon version)
   // Largest image accepted (header + envelope + code + data); larger ones get 4.13.
