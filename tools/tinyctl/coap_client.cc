@@ -1,6 +1,7 @@
 #include "coap_client.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "tc/net/coap/block.h"
 #include "tc/net/coap/message.h"

@@ -32,7 +32,8 @@ Page PagedReader::ReadAvailable() {
     for (const json& r : records) page.records.push_back(r);
     const bool advanced = *next != next_;
     next_ = *next;
-    if (records.empty() || !advanced) break;
+    // A page can be empty yet advance (uid=U skipped other containers' lines): go on.
+    if (!advanced) break;
   }
   return page;
 }

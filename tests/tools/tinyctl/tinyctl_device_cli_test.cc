@@ -268,6 +268,22 @@ TEST_F(TinyctlDeviceCli, LogsPagesThroughEverythingAndFilters) {
   EXPECT_EQ(j["lines"][2]["text"], "line 5");
 }
 
+TEST_F(TinyctlDeviceCli, LogsFilterGoesOnPastPagesWithoutMatches) {
+  {
+    std::lock_guard lock(device_->mutex());
+    for (int n = 0; n < 8; ++n) {
+      device_->log_lines.push_back({{"n", n},
+                                    {"t", n},
+                                    {"uid", n == 7 ? "acme.b" : "acme.a"},
+                                    {"text", "line " + std::to_string(n)}});
+    }
+  }
+  const RunResult r = Run("logs acme.b");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("line 7"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("line 0"), std::string::npos) << r.output;
+}
+
 TEST_F(TinyctlDeviceCli, LogsFollowPrintsNewLines) {
   const std::string out = Path("follow.out");
   const std::string command = std::string("timeout 3 ") + TINYCTL_BIN + " --device " +
