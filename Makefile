@@ -8,7 +8,7 @@ JOBS ?= $(shell nproc)
 all: build
 
 help:
-	@echo "make demo    build everything and run the demo (the main job)"
+	@echo "make demo    build the host tools and examples, run the live native-device demo (the main job)"
 	@echo "make test    install dependencies, build host/sanitizer/cortex-m4 and run every test suite"
 	@echo "make bench   run the benchmarks (see docs/PERFORMANCE.md)"
 	@echo "make size    .text/.data/.bss of each device-side library for cortex-m4 -Os"
@@ -32,7 +32,9 @@ test: build
 size: build
 	@cmake --build --preset cortex-m4 --target size-report
 
-demo: build
+# The demo needs only the host tools and the example containers.
+demo: setup
+	@cmake --preset host-release >/dev/null && cmake --build --preset host-release -j $(JOBS)
 	@scripts/demo.sh
 
 bench: build

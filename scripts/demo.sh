@@ -52,10 +52,12 @@ ctl() { "$tinyctl" "$@"; }
 grep -E '^(board|tinycontainerd)' "$daemon_log" | sed 's/^/   /'
 
 say "3. Deploy and start the examples: tinyctl deploy IMAGE --start"
-for name in sampler producer consumer kv_counter hello rogue bpf_counter; do
+for name in sampler producer consumer kv_counter hello hello_wasi rogue bpf_counter; do
   ctl deploy "$images/$name.tc" --start 2>&1 | grep -v '^uploading' | sed 's/^/   /'
 done
 sleep 2
+note "an unmodified wasm32-wasi printf program ran as a container (its stdout is its log):"
+ctl logs acme.hello_wasi | head -n 3 | sed 's/^/   /'
 ctl top --count 1 | sed 's/^/   /'
 
 say "4a. Change the sampler's period (100ms -> 50ms) and priority (6 -> 7) while it runs"
@@ -69,11 +71,11 @@ rate_after=$(($(counter acme.sampler activations) - before))
 note "sampler activations per second: $rate_before before, $rate_after after (no restart)"
 
 say "4b. Revoke the sampler's LED permission: its writes are now denied and audited"
-toggles=$(led0_toggles)
 denials=$(counter acme.sampler denials)
 ctl config acme.sampler --revoke led0 | sed 's/^/   /'
+toggles=$(led0_toggles)
 sleep 1
-note "led0 toggles: $toggles before the revoke, $(led0_toggles) one second later"
+note "led0 toggles (GET /devices via coap-client): $toggles at the revoke, $(led0_toggles) one second later"
 note "sampler denials: $denials before, $(counter acme.sampler denials) after"
 ctl logs acme.sampler | tail -n 3 | sed 's/^/   /'
 

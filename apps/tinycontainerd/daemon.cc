@@ -157,6 +157,11 @@ bool Daemon::BuildEngine() {
     std::fprintf(stderr, "tinycontainerd: host services: %s\n", Describe(s).c_str());
     return false;
   }
+  wasi_.emplace(*services_);
+  if (tc::Status s = wasi_->Register(*engine_); !s.ok()) {
+    std::fprintf(stderr, "tinycontainerd: WASI services: %s\n", Describe(s).c_str());
+    return false;
+  }
   endpoints_.emplace(&channels_, board_.has_value() ? &*board_ : nullptr);
   if (tc::Status s = endpoints_->Register(*engine_); !s.ok()) {
     std::fprintf(stderr, "tinycontainerd: channels and devices: %s\n", Describe(s).c_str());

@@ -29,6 +29,7 @@
 #include "tc/services/channels.h"
 #include "tc/services/endpoints.h"
 #include "tc/services/host_services.h"
+#include "tc/wasi/engine_services.h"
 #include "tc/wasm/wasm_runtime.h"
 
 namespace tinycontainerd {
@@ -77,6 +78,7 @@ class Daemon {
   std::vector<uint8_t> pool_;
   std::optional<tc::engine::Engine> engine_;
   std::optional<tc::services::HostServices> services_;
+  std::optional<tc::wasi::EngineServices> wasi_;  // wasm32-wasi programs as containers
   tc::services::Channels channels_;
   std::optional<tc::services::Endpoints> endpoints_;
   std::optional<tc::mgmt::Management> management_;

@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
       "modifying ones are signed with --key OPERATOR.key (or TINYCTL_KEY).\n"
       "Exit codes: 0 ok, 1 operation failed or the device refused it (the CoAP code and the\n"
       "device's diagnostic are printed), 2 bad usage, 3 no answer from the device (transport\n"
-      "error), 4 command not in this build.\n"
+      "error).\n"
       "Run 'tinyctl COMMAND --help' for a command's options; docs/tinyctl.md has examples.");
   // Global options may also follow the command: "tinyctl ps --device udp://...".
   app.fallthrough();

@@ -148,7 +148,7 @@ void Management::GetContainer(void* self, const coap::Request& request, coap::Re
   doc.Text("schedule");
   WriteSchedule(doc, c->schedule);
   doc.Text("permissions");
-  WritePermissions(doc, c->permissions);
+  WritePermissions(doc, m.engine_.PermissionsOf(*c));
   internal::SendDocument(response, format, doc);
 }
 

@@ -144,6 +144,13 @@ Result<size_t> FileKvStorage::Size(std::string_view owner, std::span<const uint8
   return it->second.size();
 }
 
+Result<size_t> FileKvStorage::Usage(std::string_view owner) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Result<Records*> records = Find(owner);
+  if (!records.ok()) return records.status();
+  return Footprint(**records);
+}
+
 Status FileKvStorage::Set(std::string_view owner, std::span<const uint8_t> key,
                           std::span<const uint8_t> value) {
   if (key.empty() || key.size() > kMaxKeyLength) {

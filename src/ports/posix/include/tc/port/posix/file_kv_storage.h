@@ -41,6 +41,7 @@ class FileKvStorage final : public services::KvStorage {
   Status Set(std::string_view owner, std::span<const uint8_t> key,
              std::span<const uint8_t> value) override;
   Status Delete(std::string_view owner, std::span<const uint8_t> key) override;
+  Result<size_t> Usage(std::string_view owner) override;
 
   // Returns once every change made so far is written (or its write failed).
   void Flush();
