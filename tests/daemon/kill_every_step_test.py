@@ -23,7 +23,6 @@ def main(daemon_bin, tinyctl, wasm, manifest, cose_tool, work):
     state = os.path.join(work, "state")
     log = os.path.join(work, "daemon.log")
     total_kills = 0
-    config_mixups = []  # update steps after which v2 ran with v1's config update
     for update in (False, True):
         name = "update v1->v2" if update else "install"
         baseline = os.path.join(work, "baseline-" + ("update" if update else "install"))
@@ -75,8 +74,9 @@ def main(daemon_bin, tinyctl, wasm, manifest, cose_tool, work):
                 seen_new = seen_new or version == 2
                 if version == 1:
                     assert ticker["priority"] == 9, "%s step %d: v1 lost its config" % (name, n)
-                elif ticker["priority"] != 4:
-                    config_mixups.append(n)
+                else:
+                    assert ticker["priority"] == 4, \
+                        "%s step %d: v2 came back with v1's config update" % (name, n)
                 if update:
                     wait_until(lambda: containers(d.client)["ticker"]["state"] in RUNNING,
                                what="ticker running again")
@@ -89,13 +89,6 @@ def main(daemon_bin, tinyctl, wasm, manifest, cose_tool, work):
                 break
         else:
             raise AssertionError(name + " never completed")
-    if config_mixups:
-        # Known issue of the management layer (reported): the stored config update of v1 is
-        # removed only after v2's image is committed, and Restore applies it to v2.
-        print("KNOWN ISSUE: after a kill at update step(s) %s, v2 came back with v1's config "
-              "update (docs/native-device.md)" % config_mixups)
-        if os.environ.get("TC_STRICT_CONFIG_CHECK") == "1":
-            sys.exit("FAIL: config update survived the update (TC_STRICT_CONFIG_CHECK=1)")
     print("PASS: %d kills, old or new version every time, nothing else lost" % total_kills)
 
 

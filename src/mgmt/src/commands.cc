@@ -242,8 +242,11 @@ void Management::Config(const coap::Request& request, coap::Response& response) 
     return;
   }
   const size_t closed = open_before - OpenHandles(*c);
-  Status saved = Status::Ok();
-  if (update.has_schedule) {
+  uint8_t version[4];
+  for (int i = 0; i < 4; ++i) version[i] = static_cast<uint8_t>(entry->version >> (8 * i));
+  Status saved =
+      store_.SaveRecord(internal::ConfigVersionRecord(update.uid.view()).view(), version);
+  if (saved.ok() && update.has_schedule) {
     saved = store_.SaveRecord(internal::ScheduleConfigRecord(update.uid.view()).view(), body);
   }
   if (saved.ok() && update.has_permissions) {

@@ -5,6 +5,7 @@
 
 namespace tc::mgmt {
 
+using internal::ConfigVersionRecord;
 using internal::PermissionsConfigRecord;
 using internal::ScheduleConfigRecord;
 using internal::StartedRecord;
@@ -113,7 +114,7 @@ void Management::RestoreOne(std::string_view uid, Status* first_failure) {
   entry->runtime = runtime;
   entry->started = false;
 
-  const Status configured = ReapplyConfig(uid, *id);
+  const Status configured = ReapplyConfig(uid, *id, version);
   if (!configured.ok()) fail("restore: config update", configured);
 
   uint8_t flag = 0;
@@ -162,6 +163,7 @@ void Management::ForgetRecords(std::string_view uid) {
 void Management::ForgetConfig(std::string_view uid) {
   (void)store_.RemoveRecord(ScheduleConfigRecord(uid).view());
   (void)store_.RemoveRecord(PermissionsConfigRecord(uid).view());
+  (void)store_.RemoveRecord(ConfigVersionRecord(uid).view());
 }
 
 Result<bool> Management::LoadConfigRecord(std::string_view name, image::ConfigUpdate* update) {
@@ -178,7 +180,7 @@ Result<bool> Management::LoadConfigRecord(std::string_view name, image::ConfigUp
   return true;
 }
 
-Status Management::ReapplyConfig(std::string_view uid, uint32_t id) {
+Status Management::ReapplyConfig(std::string_view uid, uint32_t id, uint32_t version) {
   image::ConfigUpdate merged;
   image::ConfigUpdate permissions;
   TC_ASSIGN_OR_RETURN(const bool has_schedule,
@@ -186,6 +188,15 @@ Status Management::ReapplyConfig(std::string_view uid, uint32_t id) {
   TC_ASSIGN_OR_RETURN(const bool has_permissions,
                       LoadConfigRecord(PermissionsConfigRecord(uid).view(), &permissions));
   if (!has_schedule && !has_permissions) return Status::Ok();
+  uint8_t applied_to[4] = {};
+  const Result<size_t> loaded = store_.LoadRecord(ConfigVersionRecord(uid).view(), applied_to);
+  if (!loaded.ok() && loaded.status().code() != ErrorCode::kNotFound) return loaded.status();
+  uint32_t applied_version = 0;
+  for (int i = 0; i < 4; ++i) applied_version |= uint32_t{applied_to[i]} << (8 * i);
+  if (!loaded.ok() || *loaded != sizeof applied_to || applied_version != version) {
+    ForgetConfig(uid);  // left over from the version this one replaced
+    return Status::Ok();
+  }
   if (!has_schedule) {
     merged = permissions;
   } else if (has_permissions) {

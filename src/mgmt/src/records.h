@@ -37,6 +37,11 @@ inline RecordName PermissionsConfigRecord(std::string_view uid) {
   return PrefixedRecord("cfgp.", uid);
 }
 
+// "cfgv.<uid>": the image version the cfgs/cfgp records were applied to (4 bytes, little-endian).
+// Written before them; Restore() ignores config records of another version, so an update whose
+// switch was cut short before its old records were removed never inherits them.
+inline RecordName ConfigVersionRecord(std::string_view uid) { return PrefixedRecord("cfgv.", uid); }
+
 inline void EncodeSequence(uint64_t value, uint8_t out[8]) {
   for (int i = 0; i < 8; ++i) out[i] = static_cast<uint8_t>(value >> (8 * i));
 }

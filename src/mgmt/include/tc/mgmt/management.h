@@ -128,7 +128,7 @@ class Management {
   void ForgetConfig(std::string_view uid);
   // Loads and verifies a stored config update; false when there is none.
   Result<bool> LoadConfigRecord(std::string_view name, image::ConfigUpdate* update);
-  Status ReapplyConfig(std::string_view uid, uint32_t id);
+  Status ReapplyConfig(std::string_view uid, uint32_t id, uint32_t version);
   void RestoreOne(std::string_view uid, Status* first_failure);
   void Note(const char* what, std::string_view uid, const Status& why);
 
