@@ -3,6 +3,7 @@
 # while the operator changes them at run time with tinyctl. Needs the host-release build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/daemon.sh
 
 demo=build/demo
 keys=$demo/keys
@@ -16,10 +17,7 @@ daemon_pid=""
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 note() { printf '   %s\n' "$*"; }
 stop_daemon() {
-  if [ -n "$daemon_pid" ] && kill -0 "$daemon_pid" 2>/dev/null; then
-    kill -TERM "$daemon_pid"
-    wait "$daemon_pid" || true
-  fi
+  [ -n "$daemon_pid" ] && { stop_daemon_pid "$daemon_pid" || true; }
   daemon_pid=""
 }
 trap stop_daemon EXIT
@@ -40,13 +38,8 @@ say "2. Start the native device: tinycontainerd on loopback (log: $daemon_log)"
 build/bin/tinycontainerd --state "$state" --trust "$keys/trust" --port 0 \
   --board examples/boards/native.json >"$daemon_log" 2>&1 &
 daemon_pid=$!
-port=""
-for _ in $(seq 100); do
-  port=$(sed -n 's/.*listening on udp:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$daemon_log")
-  [ -n "$port" ] && break
-  sleep 0.05
-done
-[ -n "$port" ] || { cat "$daemon_log"; echo "demo: tinycontainerd did not start" >&2; exit 1; }
+port=$(wait_listening "$daemon_log") ||
+  { cat "$daemon_log"; echo "demo: tinycontainerd did not start" >&2; exit 1; }
 export TINYCTL_DEVICE=udp://127.0.0.1:$port TINYCTL_KEY=$keys/operator.key
 ctl() { "$tinyctl" "$@"; }
 grep -E '^(board|tinycontainerd)' "$daemon_log" | sed 's/^/   /'

@@ -9,22 +9,17 @@
 set -euo pipefail
 daemon_bin=$1 tinyctl=$2 coap_client=$3 source=$4 examples=$5 work=$6
 rm -rf "$work" && mkdir -p "$work"
+source "$source/scripts/lib/daemon.sh"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 daemon_pid=""
-cleanup() { [ -n "$daemon_pid" ] && kill -TERM "$daemon_pid" 2>/dev/null && wait "$daemon_pid" || true; }
+cleanup() { if [ -n "$daemon_pid" ]; then stop_daemon_pid "$daemon_pid" || true; fi; }
 trap cleanup EXIT
 
 "$source/scripts/sign-examples.sh" "$work/keys" "$work/images" "$examples" "$tinyctl" >/dev/null
 "$daemon_bin" --state "$work/state" --trust "$work/keys/trust" --port 0 --quiet \
   --board "$source/examples/boards/native.json" >"$work/daemon.log" 2>&1 &
 daemon_pid=$!
-port=""
-for _ in $(seq 200); do
-  port=$(sed -n 's/.*listening on udp:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/daemon.log")
-  [ -n "$port" ] && break
-  sleep 0.05
-done
-[ -n "$port" ] || fail "daemon did not start: $(cat "$work/daemon.log")"
+port=$(wait_listening "$work/daemon.log") || fail "daemon did not start: $(cat "$work/daemon.log")"
 export TINYCTL_DEVICE=udp://127.0.0.1:$port TINYCTL_KEY=$work/keys/operator.key
 
 field() { "$tinyctl" ps --json | jq -r --arg uid "$1" --arg f "$2" '.containers[] | select(.uid == $uid) | .[$f]'; }
@@ -88,6 +83,6 @@ echo "ok: rogue throttled then stopped; the others missed no deadline"
 
 "$tinyctl" trace -o "$work/trace.json" >/dev/null
 jq -e '.traceEvents | length > 0' "$work/trace.json" >/dev/null || fail "empty trace"
-kill -TERM "$daemon_pid" && wait "$daemon_pid" || fail "daemon exit status $?"
+stop_daemon_pid "$daemon_pid" || fail "daemon exit status $?"
 daemon_pid=""
 echo PASS
