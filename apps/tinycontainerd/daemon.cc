@@ -167,6 +167,11 @@ bool Daemon::BuildEngine() {
     std::fprintf(stderr, "tinycontainerd: channels and devices: %s\n", Describe(s).c_str());
     return false;
   }
+  saul_.emplace(board_.has_value() ? &*board_ : nullptr);
+  if (tc::Status s = saul_->Register(*engine_); !s.ok()) {
+    std::fprintf(stderr, "tinycontainerd: SAUL helpers: %s\n", Describe(s).c_str());
+    return false;
+  }
 
   tc::mgmt::ManagementConfig config;
   config.name = "tinycontainerd";

@@ -29,6 +29,7 @@
 #include "tc/services/channels.h"
 #include "tc/services/endpoints.h"
 #include "tc/services/host_services.h"
+#include "tc/services/saul.h"
 #include "tc/wasi/engine_services.h"
 #include "tc/wasm/wasm_runtime.h"
 
@@ -81,6 +82,7 @@ class Daemon {
   std::optional<tc::wasi::EngineServices> wasi_;  // wasm32-wasi programs as containers
   tc::services::Channels channels_;
   std::optional<tc::services::Endpoints> endpoints_;
+  std::optional<tc::services::SaulHelpers> saul_;  // Femto-Containers' sensor helpers for eBPF
   std::optional<tc::mgmt::Management> management_;
   std::optional<DevicesResource> devices_;
   tc::coap::Server server_;

@@ -115,6 +115,29 @@ TC_IMPORT("close") tc_i32 tc_close(tc_i32 handle);
 #define TC_BPF_HELPER_READ 0x29
 #define TC_BPF_HELPER_WRITE 0x2A
 #define TC_BPF_HELPER_CLOSE 0x2B
+#define TC_BPF_HELPER_SAUL_FIND_NTH 0x30  /* Femto bpf_saul_reg_find_nth(pos) */
+#define TC_BPF_HELPER_SAUL_FIND_TYPE 0x31 /* Femto bpf_saul_reg_find_type(type) */
+#define TC_BPF_HELPER_SAUL_READ 0x32      /* Femto bpf_saul_reg_read(dev, phydat*) */
+#define TC_BPF_HELPER_SAUL_WRITE 0x33     /* bpf_saul_reg_write(dev, const phydat*) */
+
+/* SAUL (eBPF): the registry a container sees is its own declared LED, GPIO and sensor endpoints
+ * in declaration order; a device is an opaque non-zero reference (0 = none). LEDs and output pins
+ * are ACT_SWITCH, input pins SENSE_BTN; a sensor matches SENSE_ANY and every sensing type but BTN
+ * (the metadata does not record what it measures). A read gives val[0] with unit UNDEF and scale
+ * -3 (milli-units, rescaled to fit 16 bits) for a sensor, 0/1 with unit NONE for LEDs and pins. */
+#define TC_SAUL_ACT_ANY 0x40
+#define TC_SAUL_ACT_SWITCH 0x44
+#define TC_SAUL_SENSE_ANY 0x80
+#define TC_SAUL_SENSE_BTN 0x81
+#define TC_SAUL_SENSE_TEMP 0x82
+#define TC_SAUL_UNIT_UNDEF 0
+#define TC_SAUL_UNIT_NONE 1
+typedef struct {
+  short val[3];
+  unsigned char unit;
+  signed char scale;
+} tc_phydat;
+typedef void tc_saul_reg;
 
 #if defined(__bpf__)
 static long (*const tc_log)(const char* text, unsigned long length) = (void*)TC_BPF_HELPER_LOG;
@@ -140,6 +163,13 @@ static long (*const tc_read)(long handle, void* out,
 static long (*const tc_write)(long handle, const void* data,
                               unsigned long length) = (void*)TC_BPF_HELPER_WRITE;
 static long (*const tc_close)(long handle) = (void*)TC_BPF_HELPER_CLOSE;
+static tc_saul_reg* (*const tc_bpf_saul_reg_find_nth)(int pos) = (void*)TC_BPF_HELPER_SAUL_FIND_NTH;
+static tc_saul_reg* (*const tc_bpf_saul_reg_find_type)(unsigned char type) = (void*)
+    TC_BPF_HELPER_SAUL_FIND_TYPE;
+static long (*const tc_bpf_saul_reg_read)(tc_saul_reg* dev,
+                                          tc_phydat* data) = (void*)TC_BPF_HELPER_SAUL_READ;
+static long (*const tc_bpf_saul_reg_write)(tc_saul_reg* dev,
+                                           const tc_phydat* data) = (void*)TC_BPF_HELPER_SAUL_WRITE;
 #endif /* __bpf__ */
 
 #ifdef __cplusplus

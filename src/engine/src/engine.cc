@@ -51,8 +51,9 @@ Status Engine::RegisterService(HostFunction function, const ServiceSpec& spec) {
     return Status(ErrorCode::kInvalidArgument, "a service checks at most two buffers");
   }
   for (uint8_t i = 0; i < spec.buffer_count; ++i) {
-    if (spec.buffers[i].ptr_arg >= runtime::kMaxHostArgs ||
-        spec.buffers[i].len_arg >= runtime::kMaxHostArgs) {
+    const BufferArg& arg = spec.buffers[i];
+    if (arg.ptr_arg >= runtime::kMaxHostArgs ||
+        (arg.len_arg != kNoArg && arg.len_arg >= runtime::kMaxHostArgs)) {
       return Status(ErrorCode::kInvalidArgument, "buffer argument index out of range");
     }
   }

@@ -40,17 +40,9 @@ runtime::HostReply Engine::CallChecked(Container& c, const runtime::HostCall& ca
     case EndpointUse::kNone: break;
     case EndpointUse::kOpen: {
       const EndpointRule* declared = c.permissions.Find(call.args[0]);
-      if (declared == nullptr) return Deny(c, call.service, DenialReason::kEndpointNotDeclared);
-      // Device endpoints need the endpoint permission, channels to containers the channel one.
-      const PeerKind kind = declared->kind();
-      const image::Service needed = EndpointPermission(kind);
-      if (kind == PeerKind::kRemote || (c.permissions.services & image::ServiceBit(needed)) == 0) {
-        return Deny(c, call.service, DenialReason::kServiceNotPermitted);
-      }
       const uint64_t mode = call.args[1];
-      if (mode > kAccessReadWrite || !Allows(declared->direction(), static_cast<uint8_t>(mode))) {
-        return Deny(c, call.service, DenialReason::kDirectionNotAllowed);
-      }
+      DenialReason refused = DenialReason::kEndpointNotDeclared;
+      if (!MayUse(c, declared, mode, refused)) return Deny(c, call.service, refused);
       access = static_cast<uint8_t>(mode);
       size_t open = 0;
       for (Handle& h : c.handles) {
@@ -63,6 +55,17 @@ runtime::HostReply Engine::CallChecked(Container& c, const runtime::HostCall& ca
       if (open >= c.quotas.max_handles || handle == nullptr) {
         return Deny(c, call.service, DenialReason::kHandleQuota);
       }
+      resolved.endpoint = declared->id;
+      opening_ = ExpandEndpoint(*declared, names_);
+      resolved.declared = &opening_;
+      break;
+    }
+    case EndpointUse::kDirect: {
+      const uint64_t ref = call.args[0];
+      const EndpointRule* declared =
+          (ref & ~uint64_t{0xFF}) == kEndpointRefTag ? c.permissions.Find(ref & 0xFF) : nullptr;
+      DenialReason refused = DenialReason::kEndpointNotDeclared;
+      if (!MayUse(c, declared, spec.access, refused)) return Deny(c, call.service, refused);
       resolved.endpoint = declared->id;
       opening_ = ExpandEndpoint(*declared, names_);
       resolved.declared = &opening_;
@@ -85,8 +88,9 @@ runtime::HostReply Engine::CallChecked(Container& c, const runtime::HostCall& ca
   }
 
   for (uint8_t i = 0; i < spec.buffer_count; ++i) {
-    const auto slice =
-        call.memory.Resolve(call.args[spec.buffers[i].ptr_arg], call.args[spec.buffers[i].len_arg]);
+    const BufferArg& arg = spec.buffers[i];
+    const uint64_t length = arg.len_arg == kNoArg ? arg.fixed_len : call.args[arg.len_arg];
+    const auto slice = call.memory.Resolve(call.args[arg.ptr_arg], length);
     if (!slice.ok) return Deny(c, call.service, DenialReason::kBufferOutOfBounds);
     resolved.buffers[i] = slice.bytes;
   }
@@ -117,6 +121,26 @@ runtime::HostReply Engine::CallChecked(Container& c, const runtime::HostCall& ca
     *handle = Handle{};
   }
   return reply;
+}
+
+bool Engine::MayUse(const Container& c, const EndpointRule* declared, uint64_t access,
+                    DenialReason& why) const {
+  if (declared == nullptr) {
+    why = DenialReason::kEndpointNotDeclared;
+    return false;
+  }
+  // Device endpoints need the endpoint permission, channels to containers the channel one.
+  const PeerKind kind = declared->kind();
+  if (kind == PeerKind::kRemote ||
+      (c.permissions.services & image::ServiceBit(EndpointPermission(kind))) == 0) {
+    why = DenialReason::kServiceNotPermitted;
+    return false;
+  }
+  if (access > kAccessReadWrite || !Allows(declared->direction(), static_cast<uint8_t>(access))) {
+    why = DenialReason::kDirectionNotAllowed;
+    return false;
+  }
+  return true;
 }
 
 runtime::HostReply Engine::Deny(Container& c, uint16_t service, DenialReason reason) {

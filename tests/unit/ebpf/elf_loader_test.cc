@@ -77,6 +77,29 @@ TEST(EbpfElf, EntrySelection) {
   EXPECT_TRUE(Load(elf, "Bump").program.ok());
 }
 
+TEST(EbpfElf, FunctionSlotsLetOneLoadedObjectStartAtSeveralFunctions) {
+  const auto elf = ReadObject();
+  Loaded loaded = Load(elf, "entry");
+  ASSERT_TRUE(loaded.program.ok());
+  const Result<uint32_t> bump = ElfFunctionSlot(elf, "Bump");
+  ASSERT_TRUE(bump.ok()) << bump.status().message();
+  EXPECT_EQ(*bump, Load(elf, "Bump").program->entry);
+  EXPECT_EQ(*ElfFunctionSlot(elf, "entry"), loaded.program->entry);
+  EXPECT_EQ(ElfFunctionSlot(elf, "missing").status().code(), ErrorCode::kNotFound);
+  EXPECT_FALSE(ElfFunctionSlot(std::span<const uint8_t>(elf).first(40), "Bump").ok());
+
+  // Bump(x) run from the program loaded for `entry`: .data/.bss are the same instance's.
+  auto verified = Verify(*loaded.program, kHelpers);
+  ASSERT_TRUE(verified.ok());
+  const Result<EntryPoint> start = verified->EntryAt(*bump);
+  ASSERT_TRUE(start.ok());
+  alignas(8) uint8_t stack[Vm::kFrameSize * 4];
+  Vm vm(*verified, stack);
+  vm.Start(*start, {});
+  ASSERT_EQ(vm.Resume(10'000), RunExit::kFinished);
+  EXPECT_EQ(static_cast<int32_t>(vm.result()), 5 + 1);  // counter 5 + x (r1 = 0), calls 1
+}
+
 TEST(EbpfElf, StorageTooSmall) {
   const auto elf = ReadObject();
   std::vector<uint8_t> storage(16);

@@ -185,5 +185,21 @@ TEST(EbpfVerifier, RejectsEntryOutsideProgram) {
   EXPECT_TRUE(Verify(program, {}).ok());
 }
 
+TEST(EbpfVerifier, OtherEntryPointsMustStartAnInstruction) {
+  Program program;
+  const std::vector<uint8_t> code = Asm("mov %r0, 1\nlddw %r0, 0x100000001\nexit");
+  program.code = code;
+  const auto verified = Verify(program, {});
+  ASSERT_TRUE(verified.ok());
+  EXPECT_EQ(verified->main_entry().slot(), 0u);
+  ASSERT_TRUE(verified->EntryAt(1).ok());
+  EXPECT_EQ(verified->EntryAt(1)->slot(), 1u);
+  EXPECT_EQ(verified->EntryAt(2).status().code(), ErrorCode::kOutOfRange);  // inside the lddw
+  EXPECT_EQ(verified->EntryAt(2).status().position(), 2u);
+  EXPECT_TRUE(verified->EntryAt(3).ok());
+  EXPECT_EQ(verified->EntryAt(4).status().code(), ErrorCode::kOutOfRange);
+  EXPECT_EQ(verified->EntryAt(0xFFFFFFFF).status().code(), ErrorCode::kOutOfRange);
+}
+
 }  // namespace
 }  // namespace tc::ebpf

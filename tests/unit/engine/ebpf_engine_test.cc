@@ -57,6 +57,7 @@ std::vector<uint8_t> SpinProgram() {
 
 struct LogSink {
   std::string last;
+  std::vector<std::string> lines;
   int calls = 0;
 };
 
@@ -64,6 +65,7 @@ runtime::HostReply LogFn(void* context, ServiceCall& call) {
   auto* sink = static_cast<LogSink*>(context);
   sink->last.assign(reinterpret_cast<const char*>(call.resolved->buffers[0].data()),
                     call.resolved->buffers[0].size());
+  sink->lines.push_back(sink->last);
   ++sink->calls;
   return {runtime::HostAction::kContinue, 0};
 }
@@ -83,7 +85,7 @@ class EbpfEngine : public ::testing::Test {
             .ok());
   }
 
-  uint32_t Start(const char* uid, const std::vector<uint8_t>& code, const Schedule& schedule) {
+  static image::ContainerMetadata Metadata(const char* uid, const Schedule& schedule) {
     image::ContainerMetadata m;
     EXPECT_TRUE(m.uid.Assign(uid).ok());
     m.runtime = image::RuntimeKind::kEbpf;
@@ -92,10 +94,19 @@ class EbpfEngine : public ::testing::Test {
     m.quotas.stack_bytes = 512;
     m.schedule = schedule;
     m.permissions.services = ServiceBit(Service::kLog);
+    return m;
+  }
+  Result<uint32_t> Install(const image::ContainerMetadata& m, const std::vector<uint8_t>& code) {
     InstallRequest request;
     request.metadata = &m;
     request.code = code;
-    auto id = engine_.Install(request);
+    return engine_.Install(request);
+  }
+  uint32_t Start(const char* uid, const std::vector<uint8_t>& code, const Schedule& schedule) {
+    return Start(Metadata(uid, schedule), code);
+  }
+  uint32_t Start(const image::ContainerMetadata& m, const std::vector<uint8_t>& code) {
+    auto id = Install(m, code);
     EXPECT_TRUE(id.ok()) << id.status().message();
     EXPECT_TRUE(engine_.Start(*id).ok());
     return *id;
@@ -167,16 +178,53 @@ TEST_F(EbpfEngine, RunawayIsPreemptedByAPeriodicContainer) {
   EXPECT_GT(Get(runaway).counters.cpu_time_us, 9000u);
 }
 
+std::vector<uint8_t> ReadObject(const char* name) {
+  std::ifstream in(std::string(TC_ENGINE_TEST_MODULES) + "/" + name, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
 TEST_F(EbpfEngine, ElfObjectLogsAStringFromItsRodata) {
-  std::ifstream in(std::string(TC_ENGINE_TEST_MODULES) + "/logger_bpf.o", std::ios::binary);
-  const std::vector<uint8_t> elf{std::istreambuf_iterator<char>(in),
-                                 std::istreambuf_iterator<char>()};
+  const std::vector<uint8_t> elf = ReadObject("logger_bpf.o");
   ASSERT_FALSE(elf.empty());
   const uint32_t id = Start("bpf.elf", elf, Periodic(1000, 5));
   RunUntil(3000);
   EXPECT_EQ(Get(id).counters.activations, 3u);
   EXPECT_EQ(Get(id).counters.denials, 0u);
   EXPECT_EQ(log_.last, "from rodata");  // .rodata is inside the guest block the gate checks
+}
+
+TEST_F(EbpfEngine, InitLoopAndStopAreFunctionsOfOneElfObject) {
+  const std::vector<uint8_t> elf = ReadObject("lifecycle_bpf.o");
+  ASSERT_FALSE(elf.empty());
+  image::ContainerMetadata m = Metadata("bpf.lifecycle", Periodic(1000, 5));
+  ASSERT_TRUE(m.entry.init.Assign("tc_init").ok());
+  ASSERT_TRUE(m.entry.stop.Assign("tc_stop").ok());
+  const uint32_t id = Start(m, elf);
+  RunUntil(2500);
+  ASSERT_TRUE(engine_.Stop(id).ok());
+  EXPECT_EQ(Get(id).state, State::kStopping);  // tc_stop runs on the scheduler, not in Stop()
+  RunUntil(3000);
+  EXPECT_EQ(Get(id).state, State::kStopped);
+  EXPECT_EQ(log_.lines, (std::vector<std::string>{"init", "loop", "loop", "loop", "stop"}));
+  EXPECT_EQ(Get(id).counters.denials, 0u);
+}
+
+TEST_F(EbpfEngine, AnEntryTheObjectLacksIsAbsentAndItsStopIsForced) {
+  image::ContainerMetadata m = Metadata("bpf.nostop", Periodic(1000, 5));
+  ASSERT_TRUE(m.entry.stop.Assign("tc_stop").ok());
+  const uint32_t id = Start(m, ReadObject("logger_bpf.o"));
+  RunUntil(1500);
+  ASSERT_TRUE(engine_.Stop(id).ok());
+  EXPECT_EQ(Get(id).state, State::kStopped);
+  EXPECT_EQ(log_.lines, (std::vector<std::string>{"from rodata", "from rodata"}));
+}
+
+TEST_F(EbpfEngine, RawBytecodeHasOnlyOneEntryPoint) {
+  image::ContainerMetadata m = Metadata("bpf.raw", Periodic(1000, 5));
+  ASSERT_TRUE(m.entry.init.Assign("tc_init").ok());
+  const Status status = Install(m, LogProgram()).status();
+  EXPECT_EQ(status.code(), ErrorCode::kUnsupported);
+  EXPECT_NE(std::string(status.message()).find("ELF"), std::string::npos) << status.message();
 }
 
 TEST_F(EbpfEngine, UnverifiableProgramIsRefusedAtInstall) {

@@ -60,6 +60,18 @@ uint32_t EngineFixture::InstallAndStart(const FakeProgram& program, const Schedu
   return id;
 }
 
+runtime::HostReply EngineFixture::CallService(uint32_t id, uint16_t service,
+                                              std::initializer_list<uint64_t> args,
+                                              std::span<uint8_t> memory) {
+  runtime::HostCall call;
+  call.service = service;
+  call.arg_count = static_cast<uint8_t>(args.size());
+  size_t i = 0;
+  for (uint64_t a : args) call.args[i++] = a;
+  call.memory = runtime::GuestMemory(memory);
+  return engine_.OnHostCall(const_cast<Container*>(engine_.Find(id)), call);
+}
+
 int EngineFixture::RunUntil(uint64_t time_us) {
   int dispatches = 0;
   while (port_.NowUs() < time_us) {

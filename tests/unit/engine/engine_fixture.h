@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <initializer_list>
+#include <span>
 #include <vector>
 
 #include "fake_runtime.h"
@@ -46,6 +48,11 @@ class EngineFixture : public ::testing::Test {
   // Steps the engine until the fake clock reaches `time_us`, sleeping (advancing the clock to the
   // next wake-up) whenever nothing is ready. Returns how many dispatches happened.
   int RunUntil(uint64_t time_us);
+
+  // A host call of the container `id` as its runtime would make it; the gate resolves buffers
+  // against `memory`.
+  runtime::HostReply CallService(uint32_t id, uint16_t service,
+                                 std::initializer_list<uint64_t> args, std::span<uint8_t> memory);
 
   const Container& Get(uint32_t id) const { return *engine_.Find(id); }
   FakeInstance& Instance(uint32_t id) {

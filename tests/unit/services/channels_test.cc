@@ -3,6 +3,7 @@
 #include <cstring>
 #include <string>
 
+#include "endpoint_builders.h"
 #include "engine_fixture.h"
 #include "tc/services/channels.h"
 #include "tc/services/endpoints.h"
@@ -16,17 +17,7 @@ using engine::testing::EngineFixture;
 using engine::testing::FakeProgram;
 using image::Service;
 using image::ServiceBit;
-
-engine::Endpoint ChannelEnd(uint8_t id, std::string_view peer, uint8_t peer_endpoint,
-                            engine::Direction direction) {
-  engine::Endpoint e;
-  e.id = id;
-  e.peer.kind = engine::PeerKind::kContainer;
-  EXPECT_TRUE(e.peer.container_uid.Assign(peer).ok());
-  e.peer.container_endpoint = peer_endpoint;
-  e.direction = direction;
-  return e;
-}
+using testing::ChannelEnd;
 
 class ChannelsTest : public EngineFixture {
  protected:
@@ -50,14 +41,7 @@ class ChannelsTest : public EngineFixture {
     return CallReply(id, f, args).value;
   }
   runtime::HostReply CallReply(uint32_t id, HostFunction f, std::initializer_list<uint64_t> args) {
-    runtime::HostCall call;
-    call.service = Number(f);
-    call.arg_count = static_cast<uint8_t>(args.size());
-    size_t i = 0;
-    for (uint64_t a : args) call.args[i++] = a;
-    call.memory = runtime::GuestMemory(std::span<uint8_t>(memory_, sizeof memory_));
-    auto* c = const_cast<engine::Container*>(engine_.Find(id));
-    return engine_.OnHostCall(c, call);
+    return CallService(id, Number(f), args, memory_);
   }
 
   Channels channels_;

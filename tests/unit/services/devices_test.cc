@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "endpoint_builders.h"
 #include "metered_runtime.h"
 #include "tc/ebpf/ebpf_runtime.h"
 #include "tc/engine/engine.h"
@@ -18,6 +19,7 @@
 #include "tc/services/endpoints.h"
 #include "tc/services/host_services.h"
 #include "tc/services/memory_kv_storage.h"
+#include "tc/services/saul.h"
 #include "tc/wasm/wasm_runtime.h"
 
 namespace tc::services {
@@ -29,6 +31,7 @@ using image::DeviceClass;
 using image::Service;
 using image::ServiceBit;
 using port::posix::SimulatedBoard;
+using testing::DeviceEnd;
 
 std::vector<uint8_t> ReadModule(const char* name) {
   std::ifstream in(std::string(TC_SERVICES_TEST_MODULES) + "/" + name, std::ios::binary);
@@ -39,17 +42,6 @@ port::posix::BoardConfig NativeBoard() {
   const port::posix::BoardFileResult r = port::posix::LoadBoardFile(TC_NATIVE_BOARD_FILE);
   EXPECT_TRUE(r.ok()) << r.error.ToString();
   return r.ok() ? *r.config : port::posix::BoardConfig{};
-}
-
-engine::Endpoint Device(uint8_t id, DeviceClass cls, uint32_t address,
-                        engine::Direction direction) {
-  engine::Endpoint e;
-  e.id = id;
-  e.peer.kind = engine::PeerKind::kLocal;
-  e.peer.device_class = cls;
-  e.peer.address = address;
-  e.direction = direction;
-  return e;
 }
 
 struct RecordingSink final : LogSink {
@@ -72,6 +64,7 @@ class DevicesThroughTheEngine : public ::testing::Test {
     port_.set_on_tick([this] { engine_.OnTick(); });
     EXPECT_TRUE(services_.Register(engine_).ok());
     EXPECT_TRUE(endpoints_.Register(engine_).ok());
+    EXPECT_TRUE(saul_.Register(engine_).ok());
   }
 
   image::ContainerMetadata Metadata(const char* uid, image::RuntimeKind kind, const char* loop,
@@ -129,6 +122,7 @@ class DevicesThroughTheEngine : public ::testing::Test {
   HostServices services_;
   Channels channels_;
   Endpoints endpoints_{&channels_, &board_};
+  SaulHelpers saul_{&board_};
   const std::vector<uint8_t> wasm_module_ = ReadModule("devices.wasm");
 
  private:
@@ -142,7 +136,7 @@ class DevicesThroughTheEngine : public ::testing::Test {
 TEST_F(DevicesThroughTheEngine, ABlinkingContainerTogglesTheLedOncePerActivation) {
   ASSERT_FALSE(wasm_module_.empty());
   const uint32_t id = Start(Metadata("blink", image::RuntimeKind::kWasm, "blink",
-                                     {Device(1, DeviceClass::kLed, 0, engine::Direction::kOut)}),
+                                     {DeviceEnd(1, DeviceClass::kLed, 0, engine::Direction::kOut)}),
                             wasm_module_);
   RunUntil(10'000);
   EXPECT_EQ(Get(id).counters.activations, 10u);
@@ -159,7 +153,7 @@ TEST_F(DevicesThroughTheEngine, ABlinkingContainerTogglesTheLedOncePerActivation
 TEST_F(DevicesThroughTheEngine, RevokingTheLedStopsTheBlinking) {
   const image::ContainerMetadata m =
       Metadata("blink", image::RuntimeKind::kWasm, "blink",
-               {Device(1, DeviceClass::kLed, 0, engine::Direction::kOut)});
+               {DeviceEnd(1, DeviceClass::kLed, 0, engine::Direction::kOut)});
   const uint32_t id = Start(m, wasm_module_);
   RunUntil(4'000);
   engine::ConfigUpdate update;
@@ -179,8 +173,8 @@ TEST_F(DevicesThroughTheEngine, RevokingTheLedStopsTheBlinking) {
 
 TEST_F(DevicesThroughTheEngine, TheThermostatFollowsTheSineSensor) {
   const uint32_t id = Start(Metadata("thermostat", image::RuntimeKind::kWasm, "thermostat",
-                                     {Device(2, DeviceClass::kSensor, 0, engine::Direction::kIn),
-                                      Device(3, DeviceClass::kLed, 1, engine::Direction::kOut)}),
+                                     {DeviceEnd(2, DeviceClass::kSensor, 0, engine::Direction::kIn),
+                                      DeviceEnd(3, DeviceClass::kLed, 1, engine::Direction::kOut)}),
                             wasm_module_);
   // The sensor's sine (20..30 degrees, 10 s) rises during its first half period.
   RunUntil(3'000);
@@ -202,7 +196,7 @@ TEST_F(DevicesThroughTheEngine, TheThermostatFollowsTheSineSensor) {
 TEST_F(DevicesThroughTheEngine, AContainerReadsTheTmp102OverI2c) {
   const uint32_t id =
       Start(Metadata("thermo.i2c", image::RuntimeKind::kWasm, "tmp102",
-                     {Device(4, DeviceClass::kI2c, 0x48, engine::Direction::kBoth)}),
+                     {DeviceEnd(4, DeviceClass::kI2c, 0x48, engine::Direction::kBoth)}),
             wasm_module_);
   RunUntil(1'000);
   // native.json's TMP102 ramps from 18 degrees; the register has 1/16 degree steps.
@@ -215,10 +209,11 @@ TEST_F(DevicesThroughTheEngine, AContainerReadsTheTmp102OverI2c) {
 TEST_F(DevicesThroughTheEngine, AnEbpfContainerDrivesTheRelayFromTheSensor) {
   const std::vector<uint8_t> object = ReadModule("devices_bpf.o");
   ASSERT_FALSE(object.empty());
-  const uint32_t id = Start(Metadata("relay", image::RuntimeKind::kEbpf, "run",
-                                     {Device(1, DeviceClass::kSensor, 0, engine::Direction::kIn),
-                                      Device(2, DeviceClass::kGpio, 4, engine::Direction::kOut)}),
-                            object);
+  const uint32_t id =
+      Start(Metadata("relay", image::RuntimeKind::kEbpf, "run",
+                     {DeviceEnd(1, DeviceClass::kSensor, 0, engine::Direction::kIn),
+                      DeviceEnd(2, DeviceClass::kGpio, 4, engine::Direction::kOut)}),
+            object);
   RunUntil(2'000);
   EXPECT_EQ(Get(id).counters.activations, 2u);
   EXPECT_EQ(Get(id).counters.denials, 0u);
@@ -230,9 +225,29 @@ TEST_F(DevicesThroughTheEngine, AnEbpfContainerDrivesTheRelayFromTheSensor) {
   for (const engine::Handle& h : Get(id).handles) EXPECT_FALSE(h.open);
 }
 
+TEST_F(DevicesThroughTheEngine, AFemtoStyleSaulContainerFollowsTheSineSensor) {
+  const std::vector<uint8_t> object = ReadModule("devices_bpf.o");
+  const uint32_t id = Start(Metadata("saul", image::RuntimeKind::kEbpf, "saul_thermostat",
+                                     {DeviceEnd(2, DeviceClass::kSensor, 0, engine::Direction::kIn),
+                                      DeviceEnd(3, DeviceClass::kLed, 1, engine::Direction::kOut)}),
+                            object);
+  RunUntil(3'000);
+  port::posix::BoardSnapshot s = board_.Snapshot();
+  EXPECT_EQ(Get(id).counters.activations, 3u);
+  EXPECT_EQ(Get(id).counters.denials, 0u);
+  EXPECT_EQ(s.sensors[0].samples, 3u);
+  EXPECT_TRUE(s.leds[1].on);
+  port_.AdvanceUs(7'500'000 - port_.NowUs());
+  RunUntil(7'503'000);
+  s = board_.Snapshot();
+  EXPECT_FALSE(s.leds[1].on);
+  EXPECT_EQ(s.leds[1].toggles, 2u);
+  EXPECT_EQ(Get(id).state, engine::State::kSleeping);  // until its next period
+}
+
 TEST_F(DevicesThroughTheEngine, ADeviceTheBoardLacksAnswersNoDevice) {
   const uint32_t id = Start(Metadata("blink", image::RuntimeKind::kWasm, "blink",
-                                     {Device(1, DeviceClass::kLed, 7, engine::Direction::kOut)}),
+                                     {DeviceEnd(1, DeviceClass::kLed, 7, engine::Direction::kOut)}),
                             wasm_module_);
   RunUntil(1'000);
   EXPECT_EQ(Get(id).state, engine::State::kStopped);

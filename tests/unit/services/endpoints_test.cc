@@ -4,6 +4,7 @@
 // whose right is revoked, which must end with kGuestBadHandle.
 #include <cstring>
 
+#include "endpoint_builders.h"
 #include "engine_fixture.h"
 #include "tc/services/endpoints.h"
 #include "tc/services/memory_device_table.h"
@@ -20,32 +21,12 @@ using engine::testing::FakeStep;
 using image::DeviceClass;
 using image::Service;
 using image::ServiceBit;
+using testing::ChannelEnd;
+using testing::DeviceEnd;
 
 constexpr uint64_t kRead = engine::kAccessRead;
 constexpr uint64_t kWrite = engine::kAccessWrite;
 constexpr uint64_t kBoth = engine::kAccessReadWrite;
-
-engine::Endpoint DeviceEnd(uint8_t id, DeviceClass cls, uint32_t address,
-                           engine::Direction direction) {
-  engine::Endpoint e;
-  e.id = id;
-  e.peer.kind = engine::PeerKind::kLocal;
-  e.peer.device_class = cls;
-  e.peer.address = address;
-  e.direction = direction;
-  return e;
-}
-
-engine::Endpoint ChannelEnd(uint8_t id, std::string_view peer, uint8_t peer_endpoint,
-                            engine::Direction direction) {
-  engine::Endpoint e;
-  e.id = id;
-  e.peer.kind = engine::PeerKind::kContainer;
-  EXPECT_TRUE(e.peer.container_uid.Assign(peer).ok());
-  e.peer.container_endpoint = peer_endpoint;
-  e.direction = direction;
-  return e;
-}
 
 static_assert(TC_BPF_HELPER_OPEN == kBpfHelperOpen && TC_BPF_HELPER_READ == kBpfHelperRead &&
                   TC_BPF_HELPER_WRITE == kBpfHelperWrite && TC_BPF_HELPER_CLOSE == kBpfHelperClose,
@@ -86,14 +67,7 @@ class EndpointsTest : public EngineFixture {
   }
 
   int64_t Call(uint32_t id, HostFunction f, std::initializer_list<uint64_t> args) {
-    runtime::HostCall call;
-    call.service = Number(f);
-    call.arg_count = static_cast<uint8_t>(args.size());
-    size_t i = 0;
-    for (uint64_t a : args) call.args[i++] = a;
-    call.memory = runtime::GuestMemory(std::span<uint8_t>(memory_, sizeof memory_));
-    auto* c = const_cast<engine::Container*>(engine_.Find(id));
-    return engine_.OnHostCall(c, call).value;
+    return CallService(id, Number(f), args, memory_).value;
   }
   int64_t WriteBytes(uint32_t id, int64_t handle, std::initializer_list<uint8_t> bytes) {
     size_t i = 0;

@@ -52,14 +52,7 @@ class ServicesTest : public EngineFixture {
     return Call(id, Number(f), args);
   }
   int64_t Call(uint32_t id, uint16_t service, std::initializer_list<uint64_t> args) {
-    runtime::HostCall call;
-    call.service = service;
-    call.arg_count = static_cast<uint8_t>(args.size());
-    size_t i = 0;
-    for (uint64_t a : args) call.args[i++] = a;
-    call.memory = runtime::GuestMemory(std::span<uint8_t>(memory_, sizeof memory_));
-    auto* c = const_cast<engine::Container*>(engine_.Find(id));
-    return engine_.OnHostCall(c, call).value;
+    return CallService(id, service, args, memory_).value;
   }
 
   std::string At(uint64_t at, size_t n) const {

@@ -87,14 +87,7 @@ class QuotaServicesTest : public EngineFixture {
   }
 
   int64_t Call(uint32_t id, HostFunction f, std::initializer_list<uint64_t> args) {
-    runtime::HostCall call;
-    call.service = Number(f);
-    call.arg_count = static_cast<uint8_t>(args.size());
-    size_t i = 0;
-    for (uint64_t a : args) call.args[i++] = a;
-    call.memory = runtime::GuestMemory(std::span<uint8_t>(memory_, sizeof memory_));
-    auto* c = const_cast<engine::Container*>(engine_.Find(id));
-    return engine_.OnHostCall(c, call).value;
+    return CallService(id, Number(f), args, memory_).value;
   }
 
   // kv_set of `value_length` bytes under a 1-byte key `key` (value bytes from guest address 16).

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "endpoint_builders.h"
 #include "metered_runtime.h"
 #include "tc/ebpf/ebpf_runtime.h"
 #include "tc/engine/engine.h"
@@ -26,6 +27,7 @@ using engine::testing::FakePort;
 using engine::testing::MeteredRuntime;
 using image::Service;
 using image::ServiceBit;
+using testing::ChannelEnd;
 
 std::vector<uint8_t> ReadModule(const char* name) {
   std::ifstream in(std::string(TC_SERVICES_TEST_MODULES) + "/" + name, std::ios::binary);
@@ -185,17 +187,6 @@ TEST_F(SdkContainers, EbpfContainerWithoutKvPermissionIsDenied) {
   EXPECT_EQ(Get(id).exit_code, TC_ENOT_PERMITTED);
   EXPECT_EQ(Get(id).counters.denials, 1u);
   EXPECT_TRUE(sink_.lines.empty());
-}
-
-engine::Endpoint ChannelEnd(uint8_t id, const char* peer, uint8_t peer_endpoint,
-                            engine::Direction direction) {
-  engine::Endpoint e;
-  e.id = id;
-  e.peer.kind = engine::PeerKind::kContainer;
-  EXPECT_TRUE(e.peer.container_uid.Assign(peer).ok());
-  e.peer.container_endpoint = peer_endpoint;
-  e.direction = direction;
-  return e;
 }
 
 constexpr image::ServiceMask kLogAndChannel =

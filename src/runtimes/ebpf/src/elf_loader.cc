@@ -327,6 +327,14 @@ Result<size_t> ElfStorageSize(std::span<const uint8_t> bytes, const ElfLimits& l
   return static_cast<size_t>(layout.total());
 }
 
+Result<uint32_t> ElfFunctionSlot(std::span<const uint8_t> bytes, const char* name,
+                                 const ElfLimits& limits) {
+  ElfFile elf(bytes, limits);
+  Layout layout;
+  TC_RETURN_IF_ERROR(Scan(elf, layout));
+  return FindEntry(elf, layout, name);
+}
+
 Result<Program> LoadElf(std::span<const uint8_t> bytes, std::span<uint8_t> storage,
                         const char* entry, const ElfLimits& limits) {
   ElfFile elf(bytes, limits);

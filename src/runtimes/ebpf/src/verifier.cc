@@ -35,6 +35,13 @@ struct Context {
   }
 };
 
+Status CheckEntry(const Context& ctx, uint32_t slot) {
+  if (slot >= ctx.slots || ctx.IsLddwSecondHalf(slot)) {
+    return Status(ErrorCode::kOutOfRange, "entry point outside the program", slot);
+  }
+  return Status::Ok();
+}
+
 Status CheckReadable(uint8_t reg, uint32_t pc) {
   return reg < kRegisterCount ? Status::Ok() : Invalid("register number above r10", pc);
 }
@@ -232,10 +239,14 @@ Result<VerifiedProgram> Verify(const Program& program, HelperTable helpers,
                                      last_opcode != op::kJmp && last_opcode != op::kJmp32)) {
     return Invalid("program must end in exit or an unconditional jump", last);
   }
-  if (program.entry >= ctx.slots || ctx.IsLddwSecondHalf(program.entry)) {
-    return Status(ErrorCode::kOutOfRange, "entry point outside the program", program.entry);
-  }
+  TC_RETURN_IF_ERROR(CheckEntry(ctx, program.entry));
   return VerifiedProgram(program, helpers);
+}
+
+Result<EntryPoint> VerifiedProgram::EntryAt(uint32_t slot) const {
+  const Context ctx{program_, helpers_, program_.slot_count()};
+  TC_RETURN_IF_ERROR(CheckEntry(ctx, slot));
+  return EntryPoint(slot);
 }
 
 }  // namespace tc::ebpf

@@ -141,6 +141,14 @@ void Vm::RevokeGrantedRegions() {
 }
 
 void Vm::Start(std::span<uint8_t> input, Access input_access) {
+  StartAt(program_.entry, input, input_access);
+}
+
+void Vm::Start(EntryPoint entry, std::span<uint8_t> input, Access input_access) {
+  StartAt(entry.slot(), input, input_access);
+}
+
+void Vm::StartAt(uint32_t slot, std::span<uint8_t> input, Access input_access) {
   std::memset(regs_, 0, sizeof regs_);
   regs_[1] = input.empty() ? 0 : Address(input.data());
   regs_[2] = input.size();
@@ -149,7 +157,7 @@ void Vm::Start(std::span<uint8_t> input, Access input_access) {
                             input_access};
   depth_ = 0;
   executed_ = 0;
-  pc_ = program_.entry;
+  pc_ = slot;
   state_ = State::kReady;
   trap_ = TrapReason::kNone;
 }

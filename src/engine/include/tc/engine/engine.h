@@ -40,7 +40,7 @@ inline constexpr size_t kMaxHandles = 8;
 inline constexpr uint8_t kNoHandle = 0xFF;
 inline constexpr size_t kTraceCapacity = TC_ENGINE_TRACE_CAPACITY;
 inline constexpr size_t kAuditCapacity = TC_ENGINE_AUDIT_CAPACITY;
-// tc services and Femto helpers (16), the WASI subset (12), room for device services.
+// tc services and Femto helpers (16), the WASI subset (12), SAUL (4), room for more.
 inline constexpr size_t kMaxBindings = 40;
 
 struct EngineConfig {
@@ -214,6 +214,9 @@ class Engine final : public runtime::HostHandler {
   void OnOverrun(Container& c, uint64_t now);
   void CheckDeadline(Container& c, uint64_t now);
   runtime::HostReply Deny(Container& c, uint16_t service, DenialReason reason);
+  // Whether `c` may use the endpoint `declared` (null: undeclared) with `access`; if not, why.
+  bool MayUse(const Container& c, const EndpointRule* declared, uint64_t access,
+              DenialReason& why) const;
   runtime::HostReply CallChecked(Container& c, const runtime::HostCall& call,
                                  const ServiceSpec& spec);
   void Trace(const Container& c, TraceKind kind, uint8_t aux, uint32_t value, uint64_t time);

@@ -24,9 +24,9 @@ enum class HostFunction : uint16_t {
   kKvDel = 10,
   kRandom = 11,
   kMlInfer = 12,
-  // 13..31: the WASI preview1 subset and later services.
+  // 13..35: the WASI preview1 subset, the Femto-Containers helpers and later services.
 };
-inline constexpr uint16_t kMaxHostFunctions = 32;
+inline constexpr uint16_t kMaxHostFunctions = 36;
 constexpr uint16_t Number(HostFunction f) { return static_cast<uint16_t>(f); }
 
 // The permission bit(s) a function needs; any one of them suffices (open/read/write/close serve
@@ -52,6 +52,11 @@ constexpr image::ServiceMask DefaultPermission(HostFunction f) {
   }
   return ServiceBit(Service::kWasi);
 }
+
+// An endpoint named by value rather than by an open handle (SAUL's `saul_reg_t*` for eBPF):
+// the tag keeps every reference non-zero, so 0 can mean "no such device" as SAUL's NULL does.
+inline constexpr uint32_t kEndpointRefTag = 0x100;
+constexpr uint32_t EndpointRef(uint8_t endpoint_id) { return kEndpointRefTag | endpoint_id; }
 
 // Returned to the guest (as the host call's result) when the gate denies a call.
 enum GuestError : int32_t {

@@ -18,7 +18,8 @@ inline constexpr uint8_t kNoArg = 0xFF;
 
 struct BufferArg {
   uint8_t ptr_arg = kNoArg;  // index of the guest address argument
-  uint8_t len_arg = kNoArg;  // index of the length argument
+  uint8_t len_arg = kNoArg;  // index of the length argument; kNoArg: the length is fixed_len
+  uint8_t fixed_len = 0;     // the size of a fixed-layout structure (e.g. SAUL's phydat_t)
 };
 
 enum class EndpointUse : uint8_t {
@@ -26,6 +27,9 @@ enum class EndpointUse : uint8_t {
   kOpen,    // args[0] = endpoint id, args[1] = access (kAccessRead/Write); reply = backend token
   kHandle,  // args[0] = handle; the handle must have been opened with `access`
   kClose,   // args[0] = handle; the engine frees it after the call
+  // args[0] = an endpoint reference (EndpointRef, guest_abi.h) used for this call only: checked
+  // like kOpen with the spec's `access`, no handle taken (SAUL-style device calls).
+  kDirect,
 };
 
 enum class QuotaUse : uint8_t {
@@ -38,8 +42,8 @@ enum class QuotaUse : uint8_t {
 struct Resolved {
   std::span<uint8_t> buffers[2];       // the spec's BufferArgs, in order
   uint32_t token = 0;                  // kHandle/kClose: the backend token stored at open
-  uint8_t endpoint = 0;                // kOpen/kHandle/kClose: the endpoint id
-  const Endpoint* declared = nullptr;  // kOpen: the endpoint's declaration (peer, direction)
+  uint8_t endpoint = 0;                // kOpen/kHandle/kClose/kDirect: the endpoint id
+  const Endpoint* declared = nullptr;  // kOpen/kDirect: the endpoint's declaration
 };
 
 // What a service function receives. Kept to four words so a permitted call with nothing to
@@ -66,7 +70,7 @@ struct ServiceSpec {
   // Set by RegisterService: the spec declares checks beyond the permission bit.
   bool checked = false;
   EndpointUse endpoint = EndpointUse::kNone;
-  uint8_t access = kAccessRead;  // kHandle: what the call does with the handle
+  uint8_t access = kAccessRead;  // kHandle/kDirect: what the call does with the endpoint
   uint8_t buffer_count = 0;
   BufferArg buffers[2];
   QuotaUse quota = QuotaUse::kNone;

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstring>
 #include <new>
+#include <optional>
 
 #include "tc/ebpf/elf_loader.h"
 #include "tc/ebpf/vm.h"
@@ -54,18 +55,16 @@ class EbpfInstance final : public runtime::Instance {
     vm_.SetPreemptFlag(&preempt_);
   }
 
-  // The program is the loop or the start entry (whichever the metadata names).
-  void SetEntries(bool loop, bool start) {
-    has_[static_cast<size_t>(Entry::kLoop)] = loop;
-    has_[static_cast<size_t>(Entry::kStart)] = start;
-  }
+  void SetEntry(Entry entry, EntryPoint point) { entries_[static_cast<size_t>(entry)] = point; }
 
-  bool HasEntry(Entry entry) const override { return has_[static_cast<size_t>(entry)]; }
+  bool HasEntry(Entry entry) const override {
+    return entries_[static_cast<size_t>(entry)].has_value();
+  }
 
   Status Begin(Entry entry) override {
     if (!HasEntry(entry)) return Status(ErrorCode::kNotFound, "entry point not provided");
     if (active_) return Status(ErrorCode::kFailedPrecondition, "an activation is unfinished");
-    vm_.Start(input_, kReadWrite);
+    vm_.Start(*entries_[static_cast<size_t>(entry)], input_, kReadWrite);
     active_ = true;
     return Status::Ok();
   }
@@ -127,12 +126,39 @@ class EbpfInstance final : public runtime::Instance {
   Vm vm_;
   std::span<uint8_t> input_;
   std::span<uint8_t> guest_;
-  bool has_[runtime::kEntryCount] = {};
+  std::optional<EntryPoint> entries_[runtime::kEntryCount];
   bool active_ = false;
 };
 
 bool IsElf(std::span<const uint8_t> code) {
   return code.size() >= 4 && code[0] == 0x7f && code[1] == 'E' && code[2] == 'L' && code[3] == 'F';
+}
+
+// The ELF symbol lookups take NUL-terminated names; metadata names are bounded views.
+struct SymbolName {
+  char text[64] = {};
+};
+
+Result<SymbolName> ToSymbolName(std::string_view name) {
+  SymbolName out;
+  if (name.size() >= sizeof(out.text)) return Status(ErrorCode::kInvalid, "entry name too long");
+  std::memcpy(out.text, name.data(), name.size());
+  return out;
+}
+
+// Where tc_init/tc_stop start in an ELF object: absent when the object has no such function
+// (the engine then skips init, and a stop is forced), as a wasm module without the export.
+Result<std::optional<EntryPoint>> ExtraEntry(const VerifiedProgram& program,
+                                             std::span<const uint8_t> elf, std::string_view name) {
+  if (name.empty()) return std::optional<EntryPoint>();
+  TC_ASSIGN_OR_RETURN(const SymbolName symbol, ToSymbolName(name));
+  const Result<uint32_t> slot = ElfFunctionSlot(elf, symbol.text);
+  if (!slot.ok()) {
+    if (slot.status().code() == ErrorCode::kNotFound) return std::optional<EntryPoint>();
+    return slot.status();
+  }
+  TC_ASSIGN_OR_RETURN(const EntryPoint point, program.EntryAt(*slot));
+  return std::optional<EntryPoint>(point);
 }
 
 }  // namespace
@@ -144,9 +170,11 @@ Result<runtime::Instance*> EbpfRuntime::Instantiate(const runtime::InstanceSpec&
   const std::string_view start = spec.entry_names[static_cast<size_t>(Entry::kStart)];
   const std::string_view entry = loop.empty() ? start : loop;
   if (entry.empty()) return Status(ErrorCode::kNotFound, "ebpf container needs a loop or start");
-  if (!spec.entry_names[static_cast<size_t>(Entry::kInit)].empty() ||
-      !spec.entry_names[static_cast<size_t>(Entry::kStop)].empty()) {
-    return Status(ErrorCode::kUnsupported, "ebpf containers have no init or stop entry");
+  const std::string_view init = spec.entry_names[static_cast<size_t>(Entry::kInit)];
+  const std::string_view stop = spec.entry_names[static_cast<size_t>(Entry::kStop)];
+  if (!IsElf(spec.code) && (!init.empty() || !stop.empty())) {
+    return Status(ErrorCode::kUnsupported,
+                  "raw eBPF bytecode has one entry point: tc_init/tc_stop need an ELF object");
   }
 
   Carver carver(region);
@@ -171,13 +199,11 @@ Result<runtime::Instance*> EbpfRuntime::Instantiate(const runtime::InstanceSpec&
   // Code first; then the guest block: .rodata/.data (ELF), stack, input memory.
   Program program;
   if (IsElf(spec.code)) {
-    char name[64] = {};
-    if (entry.size() >= sizeof(name)) return Status(ErrorCode::kInvalid, "entry name too long");
-    std::memcpy(name, entry.data(), entry.size());
+    TC_ASSIGN_OR_RETURN(const SymbolName name, ToSymbolName(entry));
     TC_ASSIGN_OR_RETURN(const size_t storage_size, ElfStorageSize(spec.code));
     const std::span<uint8_t> storage = carver.Take(storage_size);
     if (storage.size() != storage_size) return no_room;
-    TC_ASSIGN_OR_RETURN(program, LoadElf(spec.code, storage, name));
+    TC_ASSIGN_OR_RETURN(program, LoadElf(spec.code, storage, name.text));
   } else {
     program.code = spec.code;
   }
@@ -210,9 +236,15 @@ Result<runtime::Instance*> EbpfRuntime::Instantiate(const runtime::InstanceSpec&
 
   TC_ASSIGN_OR_RETURN(const VerifiedProgram verified,
                       Verify(program, HelperTable(helpers, helper_count), limits_));
+  TC_ASSIGN_OR_RETURN(const std::optional<EntryPoint> init_entry,
+                      ExtraEntry(verified, spec.code, init));
+  TC_ASSIGN_OR_RETURN(const std::optional<EntryPoint> stop_entry,
+                      ExtraEntry(verified, spec.code, stop));
   auto* kept = new (program_bytes.data()) VerifiedProgram(verified);
   auto* self = new (self_bytes.data()) EbpfInstance(spec, *kept, stack, input, guest);
-  self->SetEntries(!loop.empty(), loop.empty());
+  self->SetEntry(loop.empty() ? Entry::kStart : Entry::kLoop, kept->main_entry());
+  if (init_entry) self->SetEntry(Entry::kInit, *init_entry);
+  if (stop_entry) self->SetEntry(Entry::kStop, *stop_entry);
   return static_cast<runtime::Instance*>(self);
 }
 

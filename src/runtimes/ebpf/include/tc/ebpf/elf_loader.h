@@ -27,4 +27,10 @@ Result<size_t> ElfStorageSize(std::span<const uint8_t> elf, const ElfLimits& lim
 Result<Program> LoadElf(std::span<const uint8_t> elf, std::span<uint8_t> storage,
                         const char* entry = nullptr, const ElfLimits& limits = {});
 
+// The slot in the loaded code where the function `name` starts (LoadElf's `entry` rule), so a
+// program with several entry points (tc_init, tc_loop, tc_stop) is loaded once. kNotFound when
+// the object has no such function in .text.
+Result<uint32_t> ElfFunctionSlot(std::span<const uint8_t> elf, const char* name,
+                                 const ElfLimits& limits = {});
+
 }  // namespace tc::ebpf

@@ -14,12 +14,27 @@ struct VerifyLimits {
   uint32_t max_slots = 4096;  // 32 KiB of code
 };
 
+// A slot a run may start at, checked against its VerifiedProgram (only that class makes one).
+class EntryPoint {
+ public:
+  uint32_t slot() const { return slot_; }
+
+ private:
+  friend class VerifiedProgram;
+  explicit EntryPoint(uint32_t slot) : slot_(slot) {}
+  uint32_t slot_;
+};
+
 // A program that passed Verify() together with the helper table it was verified against. Only
 // Verify() creates one, so a Vm can never run unverified code.
 class VerifiedProgram {
  public:
   const Program& program() const { return program_; }
   HelperTable helpers() const { return helpers_; }
+  EntryPoint main_entry() const { return EntryPoint(program_.entry); }
+  // Another function of the same code (an object with several entry points, e.g. tc_init and
+  // tc_stop beside tc_loop): kOutOfRange unless `slot` starts an instruction of the program.
+  Result<EntryPoint> EntryAt(uint32_t slot) const;
 
  private:
   friend Result<VerifiedProgram> Verify(const Program&, HelperTable, const VerifyLimits&);

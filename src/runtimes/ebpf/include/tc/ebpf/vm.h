@@ -52,6 +52,8 @@ class Vm {
   // of `input` (0 when empty), r2 = its size; `input` becomes a region with `input_access`. Clears
   // registers, call stack, trap and the instruction count.
   void Start(std::span<uint8_t> input, Access input_access = kReadWrite);
+  // The same from another entry point of the program (VerifiedProgram::EntryAt).
+  void Start(EntryPoint entry, std::span<uint8_t> input, Access input_access = kReadWrite);
   // Runs at most `fuel` instructions from where the program stands (start, or where the last
   // run stopped) and tells why it returned.
   runtime::RunExit Resume(uint64_t fuel);
@@ -75,6 +77,7 @@ class Vm {
 
  private:
   enum class State : uint8_t { kIdle, kReady, kFinished, kTrapped };
+  void StartAt(uint32_t slot, std::span<uint8_t> input, Access input_access);
   struct Frame {
     uint64_t saved[4];  // r6..r9
     uint32_t return_pc;
