@@ -1,7 +1,7 @@
 /* An eBPF container (clang -target bpf) in the style of Femto-Containers: keeps a counter with
  * the Femto helpers bpf_fetch_local/bpf_store_local (a u32 per u32 key in the container's own
- * kv namespace) and logs it. The engine runs the function once per period with r1/r2 = the
- * container's memory; eBPF containers have no init or stop entry. */
+ * kv namespace) and logs it. The engine runs bpf_counter once per period with r1/r2 = the
+ * container's memory; tc_stop, another function of the same object, runs on a graceful stop. */
 #include "tinycontainer.h"
 #include "tinycontainer_text.h"
 
@@ -24,6 +24,19 @@ int bpf_counter(void* memory, unsigned long size) {
     tc_line_str(&line, "bpf count ");
     tc_line_u32(&line, count);
   }
+  (void)tc_line_log(&line);
+  return 0;
+}
+
+int tc_stop(void* memory, unsigned long size) {
+  (void)memory;
+  (void)size;
+  tc_u32 count = 0;
+  (void)tc_bpf_fetch_local(kCounterKey, &count);
+  char buffer[40];
+  tc_line line = tc_line_init(buffer, sizeof buffer);
+  tc_line_str(&line, "bpf counter stopped at ");
+  tc_line_u32(&line, count);
   (void)tc_line_log(&line);
   return 0;
 }

@@ -305,6 +305,11 @@ TEST_F(Examples, BpfCounterKeepsItsCountWithTheFemtoHelpers) {
   EXPECT_EQ(Get(id).counters.denials, 0u);
   EXPECT_EQ(Get(id).kv_used, 8u);  // one Femto record: 4-byte key + 4-byte value
   EXPECT_EQ(Get(id).state, State::kSleeping);
+  // A graceful stop runs tc_stop, another function of the same eBPF object.
+  ASSERT_TRUE(engine_.Stop(id).ok());
+  RunFor(10'000);
+  EXPECT_EQ(Get(id).state, State::kStopped);
+  EXPECT_TRUE(HasLine("acme.bpf_counter: bpf counter stopped at 3"));
 }
 
 }  // namespace

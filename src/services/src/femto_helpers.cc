@@ -53,6 +53,9 @@ Status HostServices::RegisterFemtoHelpers(engine::Engine& engine) {
       engine.AddBinding({nullptr, nullptr, nullptr, kBpfHelperStoreLocal, kFemtoStoreLocal}));
   engine::ServiceSpec fetch = store;
   fetch.fn = &FetchLocal;
+  fetch.buffer_count = 1;
+  fetch.buffers[0].ptr_arg = 1;  // the u32 the value is fetched into
+  fetch.buffers[0].fixed_len = 4;
   TC_RETURN_IF_ERROR(engine.RegisterService(static_cast<HostFunction>(kFemtoFetchLocal), fetch));
   return engine.AddBinding({nullptr, nullptr, nullptr, kBpfHelperFetchLocal, kFemtoFetchLocal});
 }
@@ -79,10 +82,7 @@ HostReply HostServices::StoreLocal(void* self_ptr, engine::ServiceCall& call) {
 
 HostReply HostServices::FetchLocal(void* self_ptr, engine::ServiceCall& call) {
   auto* self = static_cast<HostServices*>(self_ptr);
-  // The output has a fixed size, so it is resolved here rather than by a gate BufferArg (which
-  // needs a length argument); the check is the same GuestMemory::Resolve.
-  const auto out = call.host->memory.Resolve(call.arg(1), 4);
-  if (!out.ok) return Reply(engine::kGuestBadBuffer);
+  const std::span<uint8_t> out = call.resolved->buffers[0];
   uint8_t key[4];
   PutLe32(static_cast<uint32_t>(call.arg(0)), key);
   uint8_t value[4] = {};
@@ -90,7 +90,7 @@ HostReply HostServices::FetchLocal(void* self_ptr, engine::ServiceCall& call) {
   if (!length.ok())
     return Reply(length.status().code() == ErrorCode::kNotFound ? kGuestKvNotFound : kGuestIoError);
   if (*length != 4) return Reply(engine::kGuestInvalidArgument);  // a tc record, not a Femto one
-  for (size_t i = 0; i < 4; ++i) out.bytes[i] = value[i];
+  for (size_t i = 0; i < 4; ++i) out[i] = value[i];
   return Reply(0);
 }
 

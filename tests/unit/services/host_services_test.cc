@@ -231,6 +231,7 @@ TEST_F(ServicesTest, FemtoStoreAndFetchShareTheCallersKvNamespaceAndQuota) {
   EXPECT_EQ(Call(id, kFemtoStoreLocal, {8, 1}), engine::kGuestKvQuota);
   EXPECT_EQ(Call(id, kFemtoFetchLocal, {8, 32}), kGuestKvNotFound);
   EXPECT_EQ(Call(id, kFemtoFetchLocal, {7, 254}), engine::kGuestBadBuffer);
+  EXPECT_EQ(Get(id).counters.denials, 1u);  // the u32 outside its memory, judged by the gate
   const uint32_t other = Add(kAll);
   EXPECT_EQ(Call(other, kFemtoFetchLocal, {7, 32}), kGuestKvNotFound);
 }
