@@ -69,7 +69,7 @@ int32_t CheckSaulDevice(const DeviceTable* devices, const engine::Endpoint& decl
   if (SaulClassOf(declared.peer.device_class, declared.direction) == 0) {
     return kGuestDeviceNotSupported;
   }
-  return devices == nullptr ? engine::kGuestUnknownService : 0;
+  return devices == nullptr ? int32_t{engine::kGuestUnknownService} : 0;
 }
 
 }  // namespace
