@@ -1,7 +1,8 @@
 // Device endpoints on a real Cortex-M4 (QEMU mps2-an386): an eBPF container opens its declared
 // LED endpoint through the endpoint router and toggles the board's FPGAIO LED 0 once per
 // activation — the test reads the LED register QEMU models; a container without the `endpoint`
-// permission is denied and leaves LED 1 alone; revoking the endpoint stops the blinking.
+// permission is denied and leaves LED 1 alone; revoking the endpoint stops the blinking. Then a
+// Femto-Containers-style container finds LED 1 through the SAUL helpers and blinks it.
 #include <cstring>
 
 #include "device_check.h"
@@ -9,6 +10,7 @@
 #include "tc/engine/engine.h"
 #include "tc/port/mps2_devices.h"
 #include "tc/services/endpoints.h"
+#include "tc/services/saul.h"
 
 namespace {
 
@@ -51,12 +53,29 @@ const Insn kBlinker[] = {
     I(0x95, 0, 0, 0, 0),                              // exit
 };
 
+// r7 = memory; dev = saul_reg_find_nth(0); memory[0] ^= 1 (phydat val[0]); saul_reg_write(dev,
+// memory); return 0.
+const Insn kSaulBlinker[] = {
+    I(0xbf, 7, 1, 0, 0),                                    // mov r7, r1
+    I(0xb7, 1, 0, 0, 0),                                    // mov r1, 0 (position)
+    I(0x85, 0, 0, 0, tc::services::kBpfHelperSaulFindNth),  // call saul_reg_find_nth
+    I(0xbf, 1, 0, 0, 0),                                    // mov r1, r0 (device)
+    I(0x71, 3, 7, 0, 0),                                    // ldxb r3, [r7]
+    I(0xa7, 3, 0, 0, 1),                                    // xor r3, 1
+    I(0x73, 7, 3, 0, 0),                                    // stxb [r7], r3
+    I(0xbf, 2, 7, 0, 0),                                    // mov r2, r7 (phydat_t)
+    I(0x85, 0, 0, 0, tc::services::kBpfHelperSaulWrite),    // call saul_reg_write
+    I(0xb7, 0, 0, 0, 0),                                    // mov r0, 0
+    I(0x95, 0, 0, 0, 0),                                    // exit
+};
+
 CounterPort g_port;
 alignas(16) uint8_t g_pool[kMaxContainers * 4096];
 tc::ebpf::EbpfRuntime g_ebpf;
 rt::RuntimeRegistry g_registry;
 tc::port::Mps2Devices g_board;
 tc::services::Endpoints g_endpoints(nullptr, &g_board);
+tc::services::SaulHelpers g_saul(&g_board);
 
 tc::image::ContainerMetadata Blinker(const char* uid, uint32_t led,
                                      tc::image::ServiceMask services) {
@@ -80,10 +99,12 @@ tc::image::ContainerMetadata Blinker(const char* uid, uint32_t led,
   return m;
 }
 
-tc::Result<uint32_t> Start(Engine& engine, const tc::image::ContainerMetadata& m) {
+template <size_t N>
+tc::Result<uint32_t> Start(Engine& engine, const tc::image::ContainerMetadata& m,
+                           const Insn (&code)[N]) {
   InstallRequest request;
   request.metadata = &m;
-  request.code = {reinterpret_cast<const uint8_t*>(kBlinker), sizeof kBlinker};
+  request.code = {reinterpret_cast<const uint8_t*>(code), sizeof code};
   TC_ASSIGN_OR_RETURN(uint32_t id, engine.Install(request));
   TC_RETURN_IF_ERROR(engine.Start(id));
   return id;
@@ -107,14 +128,15 @@ int main() {
   DEVICE_CHECK(g_registry.Register(g_ebpf).ok());
   static Engine engine(g_port, g_registry, g_pool);
   DEVICE_CHECK(g_endpoints.Register(engine).ok());
+  DEVICE_CHECK(g_saul.Register(engine).ok());
   DEVICE_CHECK((Leds() & 3) == 0);
 
   const auto endpoint = tc::image::ServiceBit(tc::image::Service::kEndpoint);
   const tc::image::ContainerMetadata blink = Blinker("blink", 0, endpoint);
   const tc::image::ContainerMetadata denied =
       Blinker("denied", 1, tc::image::ServiceBit(tc::image::Service::kChannel));
-  auto blinker = Start(engine, blink);
-  auto other = Start(engine, denied);
+  auto blinker = Start(engine, blink, kBlinker);
+  auto other = Start(engine, denied, kBlinker);
   DEVICE_CHECK(blinker.ok() && other.ok());
 
   RunUntil(engine, 500);  // first activation of each
@@ -142,5 +164,15 @@ int main() {
   RunUntil(engine, 8500);
   DEVICE_CHECK((Leds() & 1) == 1);
   DEVICE_CHECK(b.counters.denials == 12);
+
+  // SAUL: the first SAUL device among its declared endpoints is LED 1; three activations.
+  const tc::image::ContainerMetadata saul_blink = Blinker("saul", 1, endpoint);
+  auto saul = Start(engine, saul_blink, kSaulBlinker);
+  DEVICE_CHECK(saul.ok());
+  RunUntil(engine, 11000);
+  const Container& s = *engine.Find(*saul);
+  DEVICE_CHECK(s.counters.activations == 3);
+  DEVICE_CHECK(s.counters.denials == 0);
+  DEVICE_CHECK((Leds() & 2) == 2);
   return tc::device_test::Finish("devices_selftest");
 }
