@@ -276,6 +276,15 @@ TEST_F(RuntimeTest, EverySingleByteMutationDecodesOrFailsCleanly) {
   EXPECT_GT(rejected, 0);
 }
 
+TEST(MemoryViewTest, AModuleWithoutMemoryHasOnlyTheEmptyBuffer) {
+  const MemoryView none;
+  const auto empty = none.Bytes(0, 0);
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(empty->empty());
+  EXPECT_EQ(none.Bytes(0, 1).status().code(), ErrorCode::kOutOfRange);
+  EXPECT_EQ(none.Bytes(1, 0).status().code(), ErrorCode::kOutOfRange);
+}
+
 TEST(DecodeTest, ErrorsCarryKindMessageAndOffset) {
   std::vector<uint8_t> storage(4096);
   Arena arena(storage);

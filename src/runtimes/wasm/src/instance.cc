@@ -143,6 +143,7 @@ Result<std::span<uint8_t>> MemoryView::Bytes(uint32_t address, uint32_t length) 
   if (static_cast<uint64_t>(address) + length > size()) {
     return Status(ErrorCode::kOutOfRange, "buffer outside the guest's memory", address);
   }
+  if (memory_ == nullptr) return std::span<uint8_t>();  // (0, 0) of a module without memory
   return std::span<uint8_t>(memory_->data + address, length);
 }
 
