@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "fake_runtime.h"
+#include "metered_runtime.h"
 #include "tc/ebpf/ebpf_runtime.h"
 #include "tc/engine/engine.h"
 #include "tc/manifest/manifest.h"
@@ -28,68 +29,10 @@ namespace {
 using engine::DenialReason;
 using engine::State;
 using engine::testing::FakePort;
+using engine::testing::MeteredRuntime;
 
-// Makes the real runtimes deterministic under the fake clock (like tests/unit/engine's
-// MeteredRuntime: 10 ns per unit of fuel, runs cut at the port's tick), except that every run
-// gets at least one basic block's worth of fuel. The wasm interpreter charges fuel per block, so
-// a run cut closer to the tick than the next block costs would use none and the clock would
-// never reach the tick; a real timer interrupt also lands after the next safe point.
-constexpr uint64_t kNsPerFuel = 10;
+// Every run gets at least one basic block's worth of fuel (metered_runtime.h says why).
 constexpr uint32_t kMinFuelPerRun = 256;
-
-class ClockedInstance final : public runtime::Instance {
- public:
-  ClockedInstance(runtime::Instance& inner, FakePort& port) : inner_(inner), port_(port) {}
-  bool HasEntry(runtime::Entry e) const override { return inner_.HasEntry(e); }
-  Status Begin(runtime::Entry e) override { return inner_.Begin(e); }
-  runtime::RunReport Run(uint32_t fuel) override { return Clocked(fuel, false, 0); }
-  runtime::RunReport Resume(int64_t result, uint32_t fuel) override {
-    return Clocked(fuel, true, result);
-  }
-  void Abort() override { inner_.Abort(); }
-  void RequestPreemption() override { preempt_ = true; }
-  runtime::GuestMemory Memory() override { return inner_.Memory(); }
-  size_t MemoryInUse() const override { return inner_.MemoryInUse(); }
-  void Wipe() override { inner_.Wipe(); }
-
- private:
-  runtime::RunReport Clocked(uint32_t fuel, bool resume, int64_t result) {
-    uint64_t limit = fuel;
-    const uint64_t to_tick = port_.NsUntilTick();
-    if (to_tick != UINT64_MAX) limit = std::min<uint64_t>(limit, to_tick / kNsPerFuel + 1);
-    limit = std::max<uint64_t>(limit, std::min(fuel, kMinFuelPerRun));
-    const auto f = static_cast<uint32_t>(limit);
-    runtime::RunReport report = resume ? inner_.Resume(result, f) : inner_.Run(f);
-    port_.AdvanceNs(report.fuel_used * kNsPerFuel);  // may fire the tick -> RequestPreemption
-    if (preempt_ && report.exit == runtime::RunExit::kOutOfFuel) {
-      report.exit = runtime::RunExit::kPreempted;
-    }
-    preempt_ = false;
-    return report;
-  }
-
-  runtime::Instance& inner_;
-  FakePort& port_;
-  bool preempt_ = false;
-};
-
-class ClockedRuntime final : public runtime::Runtime {
- public:
-  ClockedRuntime(runtime::Runtime& inner, FakePort& port) : inner_(inner), port_(port) {}
-  uint8_t type_id() const override { return inner_.type_id(); }
-  const char* name() const override { return inner_.name(); }
-  Result<runtime::Instance*> Instantiate(const runtime::InstanceSpec& spec,
-                                         std::span<uint8_t> region) override {
-    TC_ASSIGN_OR_RETURN(runtime::Instance * inner, inner_.Instantiate(spec, region));
-    wrappers_.emplace_back(*inner, port_);
-    return static_cast<runtime::Instance*>(&wrappers_.back());
-  }
-
- private:
-  runtime::Runtime& inner_;
-  FakePort& port_;
-  std::deque<ClockedInstance> wrappers_;
-};
 
 std::string ReadText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -111,8 +54,8 @@ struct RecordingSink final : services::LogSink {
 class Examples : public ::testing::Test {
  protected:
   Examples()
-      : clocked_wasm_(wasm_, port_),
-        clocked_ebpf_(ebpf_, port_),
+      : metered_wasm_(wasm_, port_, kMinFuelPerRun),
+        metered_ebpf_(ebpf_, port_, kMinFuelPerRun),
         engine_(port_, Registry(), std::span<uint8_t>(pool_.data(), pool_.size())),
         services_({&sink_, &entropy_, &kv_}) {
     port_.set_on_tick([this] { engine_.OnTick(); });
@@ -184,8 +127,8 @@ class Examples : public ::testing::Test {
   FakePort port_;
   wasm::WasmRuntime wasm_;
   ebpf::EbpfRuntime ebpf_;
-  ClockedRuntime clocked_wasm_;
-  ClockedRuntime clocked_ebpf_;
+  MeteredRuntime metered_wasm_;
+  MeteredRuntime metered_ebpf_;
   runtime::RuntimeRegistry registry_;
   std::vector<uint8_t> pool_ = std::vector<uint8_t>(engine::kMaxContainers * 96 * 1024 + 16);
   std::deque<std::vector<uint8_t>> codes_;  // the engine keeps spans into these
@@ -200,8 +143,8 @@ class Examples : public ::testing::Test {
 
  private:
   runtime::RuntimeRegistry& Registry() {
-    EXPECT_TRUE(registry_.Register(clocked_wasm_).ok());
-    EXPECT_TRUE(registry_.Register(clocked_ebpf_).ok());
+    EXPECT_TRUE(registry_.Register(metered_wasm_).ok());
+    EXPECT_TRUE(registry_.Register(metered_ebpf_).ok());
     return registry_;
   }
 };
