@@ -4,29 +4,15 @@
 # against a trust store holding only that key.
 # Usage: example_image_test.sh TINYCTL WORKDIR MODULE MANIFEST UID
 set -u
+source "$(dirname "$0")/../lib/expect.sh"
 tinyctl=$1
 work=$2
 module=$3
 manifest=$4
 uid=$5
-failures=0
 
 rm -rf "$work" && mkdir -p "$work/trust" && cd "$work" || exit 1
 
-expect() {  # expect NAME EXPECTED_EXIT PATTERN -- COMMAND...
-  local name=$1 want=$2 pattern=$3
-  shift 4
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  if [ "$rc" -ne "$want" ]; then
-    echo "FAIL $name: exit $rc, want $want; output:"; echo "$out"; failures=$((failures + 1)); return
-  fi
-  if ! grep -qE -- "$pattern" <<<"$out"; then
-    echo "FAIL $name: output lacks /$pattern/:"; echo "$out"; failures=$((failures + 1)); return
-  fi
-  echo "ok   $name"
-}
 
 size=$(stat -c %s "$module")
 expect module-built 0 '^[1-9]' -- echo "$size"
@@ -39,4 +25,4 @@ expect inspect 0 "$uid" -- "$tinyctl" inspect image.tc
 expect inspect-code-size 0 "\"code_size\": *$size" -- "$tinyctl" inspect --json image.tc
 expect verify 0 "verified image.tc: $uid" -- "$tinyctl" verify image.tc --trust trust
 
-[ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
+finish

@@ -3,27 +3,13 @@
 # tenant key, and every image verifies against the trust store it wrote.
 # Usage: sign_examples_test.sh SCRIPT TINYCTL EXAMPLES_BUILD_DIR WORKDIR
 set -u
+source "$(dirname "$0")/../lib/expect.sh"
 script=$1
 tinyctl=$2
 examples=$3
 work=$4
-failures=0
 rm -rf "$work" && mkdir -p "$work" || exit 1
 
-expect() {  # expect NAME EXPECTED_EXIT PATTERN -- COMMAND...
-  local name=$1 want=$2 pattern=$3
-  shift 4
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  if [ "$rc" -ne "$want" ]; then
-    echo "FAIL $name: exit $rc, want $want; output:"; echo "$out"; failures=$((failures + 1)); return
-  fi
-  if ! grep -qE -- "$pattern" <<<"$out"; then
-    echo "FAIL $name: output lacks /$pattern/:"; echo "$out"; failures=$((failures + 1)); return
-  fi
-  echo "ok   $name"
-}
 
 expect usage 2 'Usage' -- "$script"
 expect sign 0 'signed [0-9]+ example image' -- "$script" "$work/keys" "$work/images" "$examples" "$tinyctl"
@@ -42,4 +28,4 @@ for dir in "$examples"/*/; do
 done
 expect all-examples 0 '^([7-9]|[1-9][0-9])$' -- echo "$modules"
 
-[ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
+finish

@@ -4,26 +4,12 @@
 # it can (wasi under tinyctl run). Bad uids, a non-empty directory and a bad --sdk are refused.
 # Usage: tinyctl_new_test.sh TINYCTL SOURCE_DIR WORKDIR
 set -u
+source "$(dirname "$0")/../lib/expect.sh"
 tinyctl=$1
 source_dir=$2
 work=$3
-failures=0
 rm -rf "$work" && mkdir -p "$work/trust" && cd "$work" || exit 1
 
-expect() {  # expect NAME EXPECTED_EXIT PATTERN -- COMMAND...
-  local name=$1 want=$2 pattern=$3
-  shift 4
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  if [ "$rc" -ne "$want" ]; then
-    echo "FAIL $name: exit $rc, want $want; output:"; echo "$out"; failures=$((failures + 1)); return
-  fi
-  if ! grep -qE -- "$pattern" <<<"$out"; then
-    echo "FAIL $name: output lacks /$pattern/:"; echo "$out"; failures=$((failures + 1)); return
-  fi
-  echo "ok   $name"
-}
 
 expect help 0 'wasm\|wasi\|ebpf|--runtime' -- "$tinyctl" new --help
 expect help-explains 0 'non-empty|not empty' -- "$tinyctl" new --help
@@ -73,4 +59,4 @@ expect bad-runtime 2 'runtime' -- "$tinyctl" new acme.z --runtime jvm --dir "$wo
 expect bad-sdk 1 'not a TinyContainer source tree' -- "$tinyctl" new acme.z --dir "$work/z" --sdk "$work"
 expect default-dir 0 'created wasm container project acme.w in acme.w' -- "$tinyctl" new acme.w --sdk "$source_dir"
 
-[ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
+finish
