@@ -101,12 +101,13 @@ TC_IMPORT("close") tc_i32 tc_close(tc_i32 handle);
 #endif /* __wasm__ */
 
 /* eBPF helper numbers (Femto-Containers' where one matches; docs/services.md has the table). */
-#define TC_BPF_HELPER_LOG 0x01          /* Femto bpf_printf's number; (text, length) */
+#define TC_BPF_HELPER_PRINTF 0x01       /* Femto bpf_printf(fmt, ...): %d %i %u %x %X %c only */
 #define TC_BPF_HELPER_MEMCPY 0x02       /* Femto bpf_memcpy */
 #define TC_BPF_HELPER_STORE_LOCAL 0x10  /* Femto bpf_store_local(u32 key, u32 value) */
 #define TC_BPF_HELPER_FETCH_LOCAL 0x12  /* Femto bpf_fetch_local(u32 key, u32* value) */
 #define TC_BPF_HELPER_NOW_MS 0x20       /* Femto bpf_now_ms */
 #define TC_BPF_HELPER_NOW_US 0x21
+#define TC_BPF_HELPER_LOG 0x22 /* log(text, length), as the wasm import */
 #define TC_BPF_HELPER_KV_GET 0x24
 #define TC_BPF_HELPER_KV_SET 0x25
 #define TC_BPF_HELPER_KV_DEL 0x26
@@ -141,6 +142,9 @@ typedef void tc_saul_reg;
 
 #if defined(__bpf__)
 static long (*const tc_log)(const char* text, unsigned long length) = (void*)TC_BPF_HELPER_LOG;
+/* Femto-Containers' bpf_printf: one log line (a final \n is dropped); up to four values; a
+ * conversion other than %d %i %u %x %X %c %% (with 0, width <= 32, hh h l ll z j t) gives -22. */
+static long (*const tc_bpf_printf)(const char* format, ...) = (void*)TC_BPF_HELPER_PRINTF;
 static void* (*const tc_bpf_memcpy)(void* dest, const void* src,
                                     unsigned long n) = (void*)TC_BPF_HELPER_MEMCPY;
 static long (*const tc_bpf_store_local)(tc_u32 key,

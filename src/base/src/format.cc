@@ -113,6 +113,13 @@ size_t FormatToV(std::span<char> out_span, const char* format, va_list args) {
   return out.Finish();
 }
 
+size_t FormatInteger(std::span<char> out_span, uint64_t magnitude, bool negative,
+                     const IntegerFormat& format) {
+  Output out(out_span);
+  PutUnsigned(out, magnitude, format.base, format.upper, negative, format.width, format.pad);
+  return out.Finish();
+}
+
 size_t FormatTo(std::span<char> out, const char* format, ...) {
   va_list args;
   va_start(args, format);

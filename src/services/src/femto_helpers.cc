@@ -1,9 +1,10 @@
-// eBPF helpers with Femto-Containers' numbers and signatures, served by the same storage and clock
-// as the tc services: memcpy inside the caller's memory, store/fetch of 32-bit values under 32-bit
-// keys in the caller's key-value namespace, and the time in milliseconds.
-#include "tc/services/host_services.h"
-
+// eBPF helpers with Femto-Containers' numbers and signatures, served by the same log, storage and
+// clock as the tc services: printf into the container's log, memcpy inside the caller's memory,
+// store/fetch of 32-bit values under 32-bit keys in the caller's key-value namespace, and the
+// time in milliseconds.
 #include "service_util.h"
+#include "tc/services/femto_printf.h"
+#include "tc/services/host_services.h"
 
 namespace tc::services {
 namespace {
@@ -25,6 +26,18 @@ Status HostServices::RegisterFemtoHelpers(engine::Engine& engine) {
   using engine::HostFunction;
   using image::Service;
   using image::ServiceBit;
+  if (ports_.log != nullptr) {
+    engine::ServiceSpec printf;
+    printf.fn = &FemtoPrintf;
+    printf.context = this;
+    printf.permission = ServiceBit(Service::kLog);
+    printf.buffer_count = 1;
+    printf.buffers[0].ptr_arg = 0;  // the format's first byte; its NUL is searched below
+    printf.buffers[0].fixed_len = 1;
+    TC_RETURN_IF_ERROR(engine.RegisterService(static_cast<HostFunction>(kFemtoPrintf), printf));
+    TC_RETURN_IF_ERROR(
+        engine.AddBinding({nullptr, nullptr, nullptr, kBpfHelperPrintf, kFemtoPrintf}));
+  }
   engine::ServiceSpec copy;
   copy.fn = &Memcpy;
   copy.context = this;
@@ -58,6 +71,32 @@ Status HostServices::RegisterFemtoHelpers(engine::Engine& engine) {
   fetch.buffers[0].fixed_len = 4;
   TC_RETURN_IF_ERROR(engine.RegisterService(static_cast<HostFunction>(kFemtoFetchLocal), fetch));
   return engine.AddBinding({nullptr, nullptr, nullptr, kBpfHelperFetchLocal, kFemtoFetchLocal});
+}
+
+HostReply HostServices::FemtoPrintf(void* self_ptr, engine::ServiceCall& call) {
+  auto* self = static_cast<HostServices*>(self_ptr);
+  // The format runs from the byte the gate checked to its NUL, which must come within
+  // kFemtoPrintfMaxFormat bytes and inside the caller's memory.
+  const std::span<uint8_t> memory = call.host->memory.bytes();
+  const size_t offset = static_cast<size_t>(call.resolved->buffers[0].data() - memory.data());
+  const std::span<uint8_t> rest = memory.subspan(offset);
+  size_t length = 0;
+  while (length < rest.size() && length <= kFemtoPrintfMaxFormat && rest[length] != 0) ++length;
+  if (length == rest.size() || length > kFemtoPrintfMaxFormat) {
+    return Reply(engine::kGuestInvalidArgument);
+  }
+  const uint64_t values[kFemtoPrintfMaxValues] = {call.arg(1), call.arg(2), call.arg(3),
+                                                  call.arg(4)};
+  char text[kFemtoPrintfMaxLine + 1];
+  const Result<size_t> n = FormatFemtoPrintf(
+      std::string_view(reinterpret_cast<const char*>(rest.data()), length), values, text);
+  if (!n.ok()) return Reply(engine::kGuestInvalidArgument);
+  size_t size = *n;
+  if (size > 0 && text[size - 1] == '\n') --size;  // Femto programs end their lines with \n
+  if (!self->AdmitLine(*call.engine, call.container)) return Reply(kGuestLogDropped);
+  self->ports_.log->Write(OwnerOf(call),
+                          std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text), size));
+  return Reply(static_cast<int64_t>(size));
 }
 
 HostReply HostServices::Memcpy(void*, engine::ServiceCall& call) {

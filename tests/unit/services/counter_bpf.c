@@ -1,5 +1,6 @@
 /* An eBPF container built against the SDK with clang-14 -target bpf: the same counter as
-   counter_wasm.c through the tc helpers, plus the Femto-Containers store/fetch helpers. */
+   counter_wasm.c through the tc helpers, plus the Femto-Containers store/fetch and printf
+   helpers. */
 #include "tinycontainer.h"
 
 int run(void* memory, unsigned long size) {
@@ -16,5 +17,7 @@ int run(void* memory, unsigned long size) {
   tc_u32 fetched = 0;
   if (tc_bpf_fetch_local(42, &fetched) < 0 || fetched != count * 100) return -100;
   long logged = tc_log(line, sizeof line - 1);
+  if (logged < 0) return (int)logged;
+  logged = tc_bpf_printf("femto count %u, stored %04x\n", count, fetched);
   return logged < 0 ? (int)logged : 0;
 }

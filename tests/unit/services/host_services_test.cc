@@ -236,6 +236,38 @@ TEST_F(ServicesTest, FemtoStoreAndFetchShareTheCallersKvNamespaceAndQuota) {
   EXPECT_EQ(Call(other, kFemtoFetchLocal, {7, 32}), kGuestKvNotFound);
 }
 
+TEST_F(ServicesTest, FemtoPrintfLogsOneFormattedLineThroughTheRateLimit) {
+  const uint32_t id = Add(ServiceBit(Service::kLog));
+  Put(0, std::string_view("t=%d %04x\n\0", 12));
+  EXPECT_EQ(Call(id, kFemtoPrintf, {0, uint64_t(-5), 255, 0, 0}), 9);  // the \n is dropped
+  ASSERT_EQ(sink_.lines.size(), 1u);
+  EXPECT_EQ(sink_.lines[0], "c0: t=-5 00ff");
+  EXPECT_EQ(Call(id, kFemtoPrintf, {0, 1, 2, 0, 0}), 8);
+  EXPECT_EQ(Call(id, kFemtoPrintf, {0, 1, 2, 0, 0}), kGuestLogDropped);  // burst of 2 used
+  EXPECT_EQ(services_.log_dropped(id), 1u);
+  EXPECT_EQ(Get(id).counters.denials, 0u);
+}
+
+TEST_F(ServicesTest, FemtoPrintfRefusesHostileFormats) {
+  const uint32_t id = Add(ServiceBit(Service::kLog));
+  Put(16, std::string_view("%s\0", 3));
+  EXPECT_EQ(Call(id, kFemtoPrintf, {16, 0, 0, 0, 0}), engine::kGuestInvalidArgument);
+  std::memset(memory_ + 32, 'a', 130);  // no NUL within the 128-byte bound
+  memory_[162] = 0;
+  EXPECT_EQ(Call(id, kFemtoPrintf, {32, 0, 0, 0, 0}), engine::kGuestInvalidArgument);
+  std::memset(memory_ + sizeof memory_ - 4, 'b', 4);  // runs to the end of its memory
+  EXPECT_EQ(Call(id, kFemtoPrintf, {sizeof memory_ - 4, 0, 0, 0, 0}),
+            engine::kGuestInvalidArgument);
+  EXPECT_TRUE(sink_.lines.empty());
+  EXPECT_EQ(Get(id).counters.denials, 0u);  // results of the service, not gate denials
+  // The format's address itself is checked by the gate: a counted denial.
+  EXPECT_EQ(Call(id, kFemtoPrintf, {sizeof memory_, 0, 0, 0, 0}), engine::kGuestBadBuffer);
+  EXPECT_EQ(Get(id).counters.denials, 1u);
+  const uint32_t mute = Add(ServiceBit(Service::kTime));
+  Put(0, std::string_view("hi\0", 3));
+  EXPECT_EQ(Call(mute, kFemtoPrintf, {0, 0, 0, 0, 0}), engine::kGuestNotPermitted);
+}
+
 TEST_F(ServicesTest, FemtoNowMsIsTheEngineClockInMilliseconds) {
   const uint32_t id = Add(ServiceBit(Service::kTime));
   port_.AdvanceUs(12345678);
@@ -244,7 +276,8 @@ TEST_F(ServicesTest, FemtoNowMsIsTheEngineClockInMilliseconds) {
 }
 
 // The SDK header and the engine side agree on every number the guest sees.
-static_assert(TC_BPF_HELPER_LOG == kBpfHelperLog && TC_BPF_HELPER_MEMCPY == kBpfHelperMemcpy &&
+static_assert(TC_BPF_HELPER_LOG == kBpfHelperLog && TC_BPF_HELPER_PRINTF == kBpfHelperPrintf &&
+              TC_BPF_HELPER_MEMCPY == kBpfHelperMemcpy &&
               TC_BPF_HELPER_STORE_LOCAL == kBpfHelperStoreLocal &&
               TC_BPF_HELPER_FETCH_LOCAL == kBpfHelperFetchLocal &&
               TC_BPF_HELPER_NOW_MS == kBpfHelperNowMs && TC_BPF_HELPER_NOW_US == kBpfHelperNowUs &&

@@ -4,6 +4,8 @@
 // container is not permitted is denied with TC_ENOT_PERMITTED and counted.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -175,6 +177,10 @@ TEST_F(SdkContainers, EbpfContainerReachesTheSameServicesThroughHelpers) {
   int bpf_lines = 0;
   for (const std::string& line : sink_.lines) bpf_lines += line == "bpf.counter: bpf tick";
   EXPECT_EQ(bpf_lines, 2);
+  // Femto's bpf_printf (variadic in C, four value registers) logs one line per call.
+  EXPECT_NE(
+      std::find(sink_.lines.begin(), sink_.lines.end(), "bpf.counter: femto count 2, stored 00c8"),
+      sink_.lines.end());
 }
 
 TEST_F(SdkContainers, EbpfContainerWithoutKvPermissionIsDenied) {

@@ -30,20 +30,21 @@ struct LogLimit {
 
 // eBPF helper numbers; sdk/include/tinycontainer.h declares the same (a test compares them).
 // Femto-Containers' numbers where the service matches (docs/services.md has the table).
-inline constexpr int32_t kBpfHelperLog = 0x01;         // Femto bpf_printf's number, (text, length)
+inline constexpr int32_t kBpfHelperPrintf = 0x01;      // Femto bpf_printf(fmt, ...): femto_printf.h
 inline constexpr int32_t kBpfHelperMemcpy = 0x02;      // Femto bpf_memcpy
 inline constexpr int32_t kBpfHelperStoreLocal = 0x10;  // Femto bpf_store_local(u32, u32)
 inline constexpr int32_t kBpfHelperFetchLocal = 0x12;  // Femto bpf_fetch_local(u32, u32*)
 inline constexpr int32_t kBpfHelperNowMs = 0x20;       // Femto bpf_now_ms
 inline constexpr int32_t kBpfHelperNowUs = 0x21;
+inline constexpr int32_t kBpfHelperLog = 0x22;  // log(text, length), as the wasm import
 inline constexpr int32_t kBpfHelperKvGet = 0x24;
 inline constexpr int32_t kBpfHelperKvSet = 0x25;
 inline constexpr int32_t kBpfHelperKvDel = 0x26;
 inline constexpr int32_t kBpfHelperRandom = 0x27;
 
 // Host function numbers of the Femto-Containers-compatible helpers (their signatures differ from
-// the tc services they share storage/time with). Taken from the top of the engine's free range
-// so the WASI subset can grow from 13 upwards.
+// the tc services they share the log, storage and time with), after the WASI subset (13..24).
+inline constexpr uint16_t kFemtoPrintf = 25;
 inline constexpr uint16_t kFemtoMemcpy = 28;
 inline constexpr uint16_t kFemtoStoreLocal = 29;
 inline constexpr uint16_t kFemtoFetchLocal = 30;
@@ -92,6 +93,7 @@ class HostServices {
   static runtime::HostReply KvGet(void* self, engine::ServiceCall& call);
   static runtime::HostReply KvSet(void* self, engine::ServiceCall& call);
   static runtime::HostReply KvDel(void* self, engine::ServiceCall& call);
+  static runtime::HostReply FemtoPrintf(void* self, engine::ServiceCall& call);
   static runtime::HostReply Memcpy(void* self, engine::ServiceCall& call);
   static runtime::HostReply StoreLocal(void* self, engine::ServiceCall& call);
   static runtime::HostReply FetchLocal(void* self, engine::ServiceCall& call);
