@@ -13,6 +13,7 @@
 #include "device.h"
 #include "memory_store.h"
 #include "signing.h"
+#include "tc/services/host_services.h"
 
 namespace tc::mgmt::testing {
 
@@ -38,7 +39,7 @@ inline Bytes BpfLogProgram() {
     for (int i = 0; i < 4; ++i) c.push_back(static_cast<uint8_t>((imm >> (8 * i)) & 0xFF));
   };
   emit(0xb7, 2, 5);  // mov r2, 5
-  emit(0x85, 0, 1);  // call log
+  emit(0x85, 0, services::kBpfHelperLog);  // call log(text, length)
   emit(0xb7, 0, 0);  // mov r0, 0
   emit(0x95, 0, 0);  // exit
   return c;
