@@ -42,24 +42,25 @@ bool PendingExchanges::HasRequest(uint64_t peer, uint16_t message_id) const {
   });
 }
 
-PendingExchanges::Slot* PendingExchanges::Lookup(ExchangeId id) {
+size_t PendingExchanges::IndexOf(ExchangeId id) const {
   const size_t index = id & ((1u << kSlotBits) - 1);
-  if (index >= kPendingExchanges) return nullptr;
-  Slot& s = slots_[index];
-  return s.phase == Phase::kFree || s.uses != (id >> kSlotBits) ? nullptr : &s;
+  if (index >= kPendingExchanges) return kPendingExchanges;
+  const Slot& s = slots_[index];
+  return s.phase == Phase::kFree || s.uses != (id >> kSlotBits) ? kPendingExchanges : index;
 }
 
-const PendingExchanges::Slot* PendingExchanges::Lookup(ExchangeId id) const {
-  return const_cast<PendingExchanges*>(this)->Lookup(id);
+PendingExchanges::Slot* PendingExchanges::Lookup(ExchangeId id) {
+  const size_t index = IndexOf(id);
+  return index < kPendingExchanges ? &slots_[index] : nullptr;
 }
 
 Result<PendingExchanges::Request> PendingExchanges::Find(ExchangeId id) const {
-  const Slot* s = Lookup(id);
-  if (s == nullptr || s->phase != Phase::kDeferred) {
+  const size_t index = IndexOf(id);
+  if (index == kPendingExchanges || slots_[index].phase != Phase::kDeferred) {
     return Status(ErrorCode::kNotFound,
                   "no deferred exchange with this id (completed, forgotten or never deferred)");
   }
-  return s->request;
+  return slots_[index].request;
 }
 
 void PendingExchanges::Release(ExchangeId id) {
@@ -105,6 +106,7 @@ Outgoing PendingExchanges::Poll(uint32_t now_ms, std::span<uint8_t> buffer) {
       continue;
     }
     if (s.phase != Phase::kSending || Remaining(s.since_ms, now_ms) != 0) continue;
+    // A buffer too small for the response (a caller bug) gives it up rather than spin on it.
     if (s.retransmits == kMaxRetransmit || buffer.size() < s.length) {
       s.phase = Phase::kFree;
       ++given_up_;

@@ -71,8 +71,9 @@ class PendingExchanges {
   bool Acknowledge(uint64_t peer, uint16_t message_id, bool reset);
 
   // The next retransmission due at `now_ms`, copied into `buffer` (kSeparateReplySize bytes are
-  // enough), or nothing. Responses that reached MAX_RETRANSMIT unacknowledged, and deferred
-  // requests older than kDeferLifetimeMs, are dropped on the way. Call until it returns nothing.
+  // enough; a smaller buffer gives the response up), or nothing. Responses that reached
+  // MAX_RETRANSMIT unacknowledged, and deferred requests older than kDeferLifetimeMs, are dropped
+  // on the way. Call until it returns nothing.
   Outgoing Poll(uint32_t now_ms, std::span<uint8_t> buffer);
   // Milliseconds from `now_ms` until Poll has something to do (0: now), or UINT32_MAX for never.
   uint32_t MsUntilDeadline(uint32_t now_ms) const;
@@ -100,8 +101,9 @@ class PendingExchanges {
     uint8_t response[kSeparateReplySize] = {};
   };
 
+  // The slot `id` names while its exchange lasts, else kPendingExchanges / nullptr.
+  size_t IndexOf(ExchangeId id) const;
   Slot* Lookup(ExchangeId id);
-  const Slot* Lookup(ExchangeId id) const;
   uint32_t NextRandom();
 
   Slot slots_[kPendingExchanges];
