@@ -231,7 +231,39 @@ size_t Daemon::InstalledContainers() const {
 void Daemon::ServeNetwork() {
   datagrams_ += transport_.ServePending(server_, static_cast<uint32_t>(port_.NowUs() / 1000u));
   last_network_us_ = port_.NowUs();
+  SendSeparateResponses();
   PrintNotes();
+}
+
+void Daemon::SendSeparateResponses() {
+  const auto now_ms = static_cast<uint32_t>(port_.NowUs() / 1000u);
+  uint8_t buffer[tc::coap::kMaxReplySize];
+  auto send = [this](const tc::coap::Outgoing& out) {
+    // A peer that went quiet long ago may be forgotten; the server then gives the answer up.
+    (void)transport_.SendTo(out.peer, out.datagram);
+  };
+  for (tc::coap::Outgoing out = management_->PollAnswers(server_, now_ms, buffer);
+       !out.datagram.empty(); out = management_->PollAnswers(server_, now_ms, buffer)) {
+    send(out);
+  }
+  for (tc::coap::Outgoing out = server_.Poll(now_ms, buffer); !out.datagram.empty();
+       out = server_.Poll(now_ms, buffer)) {
+    send(out);
+  }
+}
+
+uint64_t Daemon::WaitUs(uint64_t next_wake_us) {
+  const uint64_t now = port_.NowUs();
+  uint64_t wait = next_wake_us == tc::engine::kNever ? tc::engine::kNever
+                  : next_wake_us > now               ? next_wake_us - now
+                                                     : 0;
+  const uint32_t coap_ms = server_.MsUntilPoll(static_cast<uint32_t>(now / 1000u));
+  if (coap_ms != UINT32_MAX) {
+    // The clock is read in whole milliseconds: wake up at the start of the next one.
+    const uint64_t coap_us = uint64_t{coap_ms} * 1000u + (1000u - now % 1000u);
+    if (wait == tc::engine::kNever || coap_us < wait) wait = coap_us;
+  }
+  return wait;
 }
 
 void Daemon::PrintNotes() {
@@ -254,12 +286,9 @@ int Daemon::Run() {
       if (port_.NowUs() - last_network_us_ >= kNetworkPollUs) ServeNetwork();
       continue;
     }
-    const uint64_t now = port_.NowUs();
-    const uint64_t timeout = step.next_wake_us == tc::engine::kNever ? tc::engine::kNever
-                             : step.next_wake_us > now               ? step.next_wake_us - now
-                                                                     : 0;
+    SendSeparateResponses();
     bool ready[2] = {};
-    posix::WaitReadable(fds, timeout, ready);
+    posix::WaitReadable(fds, WaitUs(step.next_wake_us), ready);
     if (ready[0]) ServeNetwork();
   }
   const int signal = signals_.received();
@@ -268,9 +297,11 @@ int Daemon::Run() {
   kv_->Flush();
   const uint64_t kv_errors = kv_->write_errors();
   std::printf("tinycontainerd stopped (%s): %zu containers, %" PRIu64 " datagrams served (%" PRIu64
-              " rejected), %" PRIu64 " log lines, up %.1f s%s\n",
+              " rejected, %" PRIu32 " separate responses unacknowledged), %" PRIu64
+              " log lines, up %.1f s%s\n",
               signal == SIGINT ? "SIGINT" : "SIGTERM", InstalledContainers(), datagrams_,
-              transport_.rejected(), sink_.lines(), static_cast<double>(port_.NowUs()) / 1e6,
+              transport_.rejected(), server_.pending().given_up(), sink_.lines(),
+              static_cast<double>(port_.NowUs()) / 1e6,
               kv_errors == 0
                   ? ""
                   : (", " + std::to_string(kv_errors) + " key-value writes FAILED").c_str());

@@ -56,6 +56,10 @@ class Daemon {
   bool LoadBoard();
   bool BuildEngine();
   void ServeNetwork();
+  // Sends the stop answers that are ready and the separate responses due for retransmission.
+  void SendSeparateResponses();
+  // How long the loop may wait: until the engine's next wake-up or the next retransmission.
+  uint64_t WaitUs(uint64_t next_wake_us);
   // Prints management notes (log ring lines of uid "mgmt") not printed yet.
   void PrintNotes();
   void StopContainers();

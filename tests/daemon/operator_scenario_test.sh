@@ -4,7 +4,8 @@
 #   - a period change takes effect at run time without a restart (activation rate follows),
 #   - revoking the sampler's LED closes its handle, stops the LED and shows up as denials,
 #   - the rogue is throttled, then stopped by a config update, while the others miss no deadline,
-#   - replayed and unsigned changes are refused, and the trace exports as Chrome JSON.
+#   - replayed and unsigned changes are refused, and the trace exports as Chrome JSON,
+#   - tinyctl stop returns when the container has stopped (a separate CoAP response).
 # Usage: operator_scenario_test.sh TINYCONTAINERD TINYCTL COAP_CLIENT SOURCE_DIR EXAMPLES_DIR WORK
 set -euo pipefail
 daemon_bin=$1 tinyctl=$2 coap_client=$3 source=$4 examples=$5 work=$6
@@ -80,6 +81,13 @@ for uid in acme.sampler acme.producer acme.consumer acme.hello; do
 done
 "$tinyctl" logs acme.consumer | grep -q "received" || fail "the consumer received nothing"
 echo "ok: rogue throttled then stopped; the others missed no deadline"
+
+# A stop waits for the container's tc_stop: the device answers separately (an empty ACK first)
+# once the container has really stopped, so tinyctl reports the final state.
+state=$("$tinyctl" stop acme.sampler --json | jq -r .state)
+[ "$state" = stopped ] || fail "tinyctl stop answered state $state, want stopped"
+[ "$(field acme.sampler state)" = stopped ] || fail "the sampler is not stopped after tinyctl stop"
+echo "ok: tinyctl stop returned once the sampler had stopped"
 
 "$tinyctl" trace -o "$work/trace.json" >/dev/null
 jq -e '.traceEvents | length > 0' "$work/trace.json" >/dev/null || fail "empty trace"

@@ -168,12 +168,14 @@ void Management::Command(const coap::Request& request, coap::Response& response)
   }
   const engine::Container* after =
       command.action == image::CommandAction::kRemove ? nullptr : engine_.Find(id);
-  internal::Doc doc(scratch_);
-  doc.Map(2);
-  doc.Pair("uid", command.uid.view());
-  doc.Pair("state", after != nullptr ? engine::ToString(after->state)
-                                     : engine::ToString(engine::State::kRemoved));
-  internal::SendDocument(response, format, doc, coap::code::kChanged);
+  // A graceful stop still running tc_stop is answered when it is over (PollAnswers).
+  if (after != nullptr && after->state == engine::State::kStopping &&
+      DeferStop(response, id, command.uid.view(), format == internal::Format::kJson)) {
+    return;
+  }
+  internal::SendCommandAnswer(response, format, scratch_, command.uid.view(),
+                              after != nullptr ? engine::ToString(after->state)
+                                               : engine::ToString(engine::State::kRemoved));
 }
 
 void Management::Config(const coap::Request& request, coap::Response& response) {

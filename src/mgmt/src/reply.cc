@@ -54,6 +54,15 @@ void SendDocument(coap::Response& response, Format format, const Doc& doc, uint8
   (void)cbor::CborToJson(doc.bytes(), &AppendToResponse, &response, kMaxDocumentDepth);
 }
 
+void SendCommandAnswer(coap::Response& response, Format format, std::span<uint8_t> scratch,
+                       std::string_view uid, const char* state) {
+  Doc doc(scratch);
+  doc.Map(2);
+  doc.Pair("uid", uid);
+  doc.Pair("state", state);
+  SendDocument(response, format, doc, coap::code::kChanged);
+}
+
 size_t JsonSize(std::span<const uint8_t> cbor) {
   const Result<size_t> size = cbor::JsonLength(cbor, kMaxDocumentDepth);
   return size.ok() ? *size : SIZE_MAX;

@@ -78,6 +78,10 @@ bool Negotiate(const coap::Request& request, coap::Response& response, Format* f
 void SendDocument(coap::Response& response, Format format, const Doc& doc,
                   uint8_t code = coap::code::kContent);
 
+// The answer of POST /command: 2.04 {"uid", "state"}, built in `scratch`.
+void SendCommandAnswer(coap::Response& response, Format format, std::span<uint8_t> scratch,
+                       std::string_view uid, const char* state);
+
 // The JSON length of a CBOR document (to size paged answers); SIZE_MAX when it has none.
 size_t JsonSize(std::span<const uint8_t> cbor);
 

@@ -51,5 +51,67 @@ TEST(CoapRobustness, GarbledDatagramsAreAnsweredOrDropped) {
   EXPECT_GT(answered, 1000u);
 }
 
+void DeferOrAnswer(void* context, const Request&, Response& r) {
+  auto* ids = static_cast<std::vector<ExchangeId>*>(context);
+  const Result<ExchangeId> id = r.Defer();
+  if (id.ok()) ids->push_back(*id);
+}
+void FillOk(void*, Response& r) { (void)r.Append("ok"); }
+
+// Deferred requests, completions with valid and stale ids, stray ACKs/RSTs and retransmissions in
+// random order: every datagram the server emits is well-formed and the table never overflows.
+TEST(CoapRobustness, SeparateResponsesUnderRandomTraffic) {
+  Server server(0x1234);
+  std::vector<ExchangeId> ids;
+  ASSERT_TRUE(
+      server.Register({"later", "", DeferOrAnswer, DeferOrAnswer, nullptr, nullptr, &ids}).ok());
+  std::mt19937 rng(20261129);
+  uint8_t buffer[kMaxReplySize];
+  uint32_t now = 0;
+  auto check = [&](std::span<const uint8_t> datagram) {
+    if (datagram.empty()) return;
+    Message m;
+    ASSERT_TRUE(ParseMessage(datagram, m).ok());
+  };
+  for (int i = 0; i < 20000; ++i) {
+    now += rng() % 3000;
+    const uint64_t peer = rng() % 3;
+    const auto mid = static_cast<uint16_t>(rng() % 64);
+    uint8_t datagram[32];
+    MessageBuilder b(datagram);
+    switch (rng() % 4) {
+      case 0: {
+        const uint8_t token[] = {static_cast<uint8_t>(i)};
+        const Type type = rng() % 2 ? Type::kConfirmable : Type::kNonConfirmable;
+        ASSERT_TRUE(b.Header(type, code::kGet, mid, token).ok());
+        ASSERT_TRUE(b.AddStringOption(option::kUriPath, "later").ok());
+        check(server.Handle(b.bytes(), peer, now, buffer).reply);
+        break;
+      }
+      case 1:
+        ASSERT_TRUE(
+            b.Header(rng() % 2 ? Type::kAcknowledgement : Type::kReset, code::kEmpty, mid, {})
+                .ok());
+        check(server.Handle(b.bytes(), peer, now, buffer).reply);
+        break;
+      case 2:
+        if (!ids.empty()) {
+          const ExchangeId id = ids[rng() % ids.size()] ^ (rng() % 8 == 0 ? 1u << 8 : 0u);
+          const Result<Outgoing> out = server.Complete(id, now, FillOk, nullptr, buffer);
+          if (out.ok()) check(out->datagram);
+        }
+        break;
+      default:
+        for (Outgoing o = server.Poll(now, buffer); !o.datagram.empty();
+             o = server.Poll(now, buffer)) {
+          check(o.datagram);
+        }
+    }
+    ASSERT_LE(server.pending().in_use(), kPendingExchanges);
+  }
+  EXPECT_GT(ids.size(), 100u);
+  EXPECT_GT(server.pending().given_up(), 0u);
+}
+
 }  // namespace
 }  // namespace tc::coap

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <functional>
 #include <thread>
+#include <vector>
 
 #include "tc/net/coap/message_builder.h"
 #include "tc/port/posix/console_log_sink.h"
@@ -140,6 +141,27 @@ TEST_F(UdpTransportTest, GarbageIsCountedAndAnsweredOrDropped) {
   EXPECT_EQ(transport_.rejected(), 1u);
   // Nothing pending: serving reads nothing and does not block.
   EXPECT_EQ(transport_.ServePending(server_, 0), 0u);
+}
+
+TEST_F(UdpTransportTest, SendToReachesARememberedPeerOnly) {
+  const uint8_t datagram[] = {0x60, 0x00, 0x12, 0x34};
+  EXPECT_EQ(transport_.SendTo(0x7F00000112345, datagram).code(), ErrorCode::kNotFound);
+
+  const uint8_t ping[] = {0x40, 0x00, 0x00, 0x01};  // a CON ping: answered with RST
+  Send(ping);
+  EXPECT_EQ(Serve(), 1u);
+  uint8_t reply[coap::kMaxReplySize];
+  ASSERT_EQ(::recv(client_, reply, sizeof reply, 0), 4);
+  // The peer id of the client socket (what the server names it by).
+  sockaddr_storage client{};
+  socklen_t length = sizeof client;
+  ASSERT_EQ(::getsockname(client_, reinterpret_cast<sockaddr*>(&client), &length), 0);
+  reinterpret_cast<sockaddr_in&>(client).sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+
+  ASSERT_TRUE(transport_.SendTo(PeerId(client), datagram).ok());
+  ASSERT_EQ(::recv(client_, reply, sizeof reply, 0), 4);
+  EXPECT_EQ(std::vector<uint8_t>(reply, reply + 4), std::vector<uint8_t>(datagram, datagram + 4));
+  EXPECT_EQ(transport_.SendTo(PeerId(client) + 1, datagram).code(), ErrorCode::kNotFound);
 }
 
 TEST(UdpTransport, RefusesNonNumericAddressAndReportsBindErrors) {

@@ -97,10 +97,10 @@ Handler MethodHandler(const Resource& r, uint8_t method) {
   }
 }
 
-Status WriteReply(const Message& request, Type type, uint16_t message_id, const ReplyParts& parts,
-                  std::span<uint8_t> buffer, size_t& size) {
+Status WriteReply(std::span<const uint8_t> token, Type type, uint16_t message_id,
+                  const ReplyParts& parts, std::span<uint8_t> buffer, size_t& size) {
   MessageBuilder b(buffer);
-  TC_RETURN_IF_ERROR(b.Header(type, parts.code, message_id, request.token_bytes()));
+  TC_RETURN_IF_ERROR(b.Header(type, parts.code, message_id, token));
   if (parts.has_etag) {
     const uint8_t etag[4] = {
         static_cast<uint8_t>(parts.etag >> 24), static_cast<uint8_t>(parts.etag >> 16),
@@ -124,11 +124,16 @@ Status WriteReply(const Message& request, Type type, uint16_t message_id, const 
   return Status::Ok();
 }
 
-Status WriteReset(uint16_t message_id, std::span<uint8_t> buffer, size_t& size) {
+// An Empty message: RST (rejecting a message) or ACK (a request whose answer comes separately).
+Status WriteEmpty(Type type, uint16_t message_id, std::span<uint8_t> buffer, size_t& size) {
   MessageBuilder b(buffer);
-  TC_RETURN_IF_ERROR(b.Header(Type::kReset, code::kEmpty, message_id, {}));
+  TC_RETURN_IF_ERROR(b.Header(type, code::kEmpty, message_id, {}));
   size = b.size();
   return Status::Ok();
+}
+
+Status WriteReset(uint16_t message_id, std::span<uint8_t> buffer, size_t& size) {
+  return WriteEmpty(Type::kReset, message_id, buffer, size);
 }
 
 // An error answer with a short diagnostic payload (RFC 7252 §5.5.2).
@@ -152,6 +157,24 @@ Status Response::Append(std::span<const uint8_t> bytes) {
 }
 
 Status Response::Append(std::string_view text) { return Append(Text(text)); }
+
+Result<ExchangeId> Response::Defer() {
+  if (deferred_) return Status(ErrorCode::kFailedPrecondition, "response already deferred");
+  if (server_ == nullptr || request_ == nullptr) {
+    return Status(ErrorCode::kFailedPrecondition, "only a request's response can be deferred");
+  }
+  TC_ASSIGN_OR_RETURN(const ExchangeId id, server_->Defer(*request_, peer_, now_ms_));
+  deferred_ = true;
+  return id;
+}
+
+Result<ExchangeId> Server::Defer(const Message& request, uint64_t peer, uint32_t now_ms) {
+  // A separate response keeps no Block1/Block2 state: block-wise requests are answered at once.
+  if (request.Find(option::kBlock1) != nullptr || request.Find(option::kBlock2) != nullptr) {
+    return Status(ErrorCode::kFailedPrecondition, "a block-wise request cannot be deferred");
+  }
+  return pending_.Defer(peer, request, now_ms);
+}
 
 Status Server::Register(const Resource& resource) {
   if (resource.path == nullptr || !ValidPath(resource.path)) {
@@ -195,13 +218,14 @@ void Server::WellKnownCore(Response& response) const {
   }
 }
 
-Status Server::Dispatch(const Message& message, uint64_t peer, std::span<uint8_t> reply_buffer,
-                        size_t& reply_size) {
+Status Server::Dispatch(const Message& message, uint64_t peer, uint32_t now_ms,
+                        std::span<uint8_t> reply_buffer, size_t& reply_size) {
   const bool confirmable = message.type == Type::kConfirmable;
   const Type type = confirmable ? Type::kAcknowledgement : Type::kNonConfirmable;
-  const uint16_t message_id = confirmable ? message.message_id : next_message_id_++;
+  // A NON response takes the next id only when it is sent (a deferred one is not).
   auto reply = [&](const ReplyParts& parts) {
-    return WriteReply(message, type, message_id, parts, reply_buffer, reply_size);
+    const uint16_t message_id = confirmable ? message.message_id : next_message_id_++;
+    return WriteReply(message.token_bytes(), type, message_id, parts, reply_buffer, reply_size);
   };
 
   for (const Option& o : message.options) {
@@ -270,7 +294,16 @@ Status Server::Dispatch(const Message& message, uint64_t peer, std::span<uint8_t
     if (is_well_known) {
       WellKnownCore(response);
     } else {
+      response.server_ = this;
+      response.request_ = &message;
+      response.peer_ = peer;
+      response.now_ms_ = now_ms;
       handler(resource->context, Request{message, peer, has_block1, block1}, response);
+    }
+    if (response.deferred()) {
+      // The answer follows as a separate response; a CON request is acknowledged now.
+      if (!confirmable) return Status::Ok();
+      return WriteEmpty(Type::kAcknowledgement, message.message_id, reply_buffer, reply_size);
     }
     if (response.overflowed()) {
       return reply(ErrorReply(code::kInternalServerError, "response body too large"));
@@ -350,6 +383,7 @@ Server::Outcome Server::Handle(std::span<const uint8_t> datagram, uint64_t peer,
   }
   const Message& m = message_;
   if (m.type == Type::kAcknowledgement || m.type == Type::kReset) {
+    if (pending_.Acknowledge(peer, m.message_id, m.type == Type::kReset)) return {{}, Status::Ok()};
     return {{}, Status(ErrorCode::kFailedPrecondition, "ACK or RST with no exchange pending")};
   }
   if (!m.is_request()) {
@@ -363,17 +397,62 @@ Server::Outcome Server::Handle(std::span<const uint8_t> datagram, uint64_t peer,
     return {{}, why};
   }
 
+  // A duplicate of a deferred request: acknowledged again (its answer comes separately, and a
+  // CON answer is being retransmitted anyway), never executed again. The table is checked first
+  // because the dedup cache may have lost the entry while the exchange is still pending.
+  if (pending_.HasRequest(peer, m.message_id)) {
+    if (!confirmable ||
+        !WriteEmpty(Type::kAcknowledgement, m.message_id, reply_buffer, size).ok()) {
+      return {{}, Status::Ok()};
+    }
+    return {reply_buffer.first(size), Status::Ok()};
+  }
   const DedupCache<kDedupEntries, kMaxReplySize>::Hit hit =
       dedup_.Lookup(peer, m.message_id, now_ms);
   if (hit.found) {
     if (!confirmable) return {{}, Status::Ok()};
     return {hit.response, Status::Ok()};
   }
-  const Status dispatched = Dispatch(m, peer, reply_buffer, size);
+  const Status dispatched = Dispatch(m, peer, now_ms, reply_buffer, size);
   if (!dispatched.ok()) return {{}, dispatched};
   const std::span<const uint8_t> reply = reply_buffer.first(size);
   (void)dedup_.Store(peer, m.message_id, now_ms, confirmable ? reply : std::span<const uint8_t>{});
   return {reply, Status::Ok()};
+}
+
+Result<Outgoing> Server::Complete(ExchangeId id, uint32_t now_ms, Fill fill, void* context,
+                                  std::span<uint8_t> buffer) {
+  if (buffer.size() < kMaxReplySize) {
+    return Status(ErrorCode::kInvalidArgument, "separate response buffer below kMaxReplySize");
+  }
+  TC_ASSIGN_OR_RETURN(const PendingExchanges::Request request, pending_.Find(id));
+  snapshot_.valid = false;  // the answer is written into body_
+  Response response(body_);
+  fill(context, response);
+  ReplyParts parts;
+  if (response.overflowed() || response.body().size() > kSeparateBodyLimit) {
+    parts = ErrorReply(code::kInternalServerError, "separate response larger than one block");
+  } else {
+    parts.code = response.code();
+    parts.has_content_format = response.has_content_format();
+    parts.content_format = response.content_format();
+    parts.payload = response.body();
+  }
+  const bool confirmable = request.type == Type::kConfirmable;
+  const uint16_t message_id = next_message_id_++;
+  size_t size = 0;
+  Status written =
+      WriteReply(request.token_bytes(), confirmable ? Type::kConfirmable : Type::kNonConfirmable,
+                 message_id, parts, buffer, size);
+  const std::span<const uint8_t> datagram = buffer.first(size);
+  if (written.ok() && confirmable) written = pending_.Send(id, message_id, datagram, now_ms);
+  if (!written.ok() || !confirmable) pending_.Release(id);
+  if (!written.ok()) return written;
+  return Outgoing{datagram, request.peer};
+}
+
+Outgoing Server::Poll(uint32_t now_ms, std::span<uint8_t> buffer) {
+  return pending_.Poll(now_ms, buffer);
 }
 
 }  // namespace tc::coap

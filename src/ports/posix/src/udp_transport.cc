@@ -95,9 +95,11 @@ size_t UdpTransport::ServePending(coap::Server& server, uint32_t now_ms) {
       break;  // EAGAIN: drained (other errors: ICMP reports, nothing to serve)
     }
     ++served;
+    const uint64_t peer_id = PeerId(peer);
+    Remember(peer_id, peer, peer_length);
     uint8_t reply[coap::kMaxReplySize];
     const coap::Server::Outcome outcome =
-        server.Handle({datagram, static_cast<size_t>(n)}, PeerId(peer), now_ms, reply);
+        server.Handle({datagram, static_cast<size_t>(n)}, peer_id, now_ms, reply);
     if (!outcome.status.ok()) ++rejected_;
     if (!outcome.reply.empty()) {
       // A lost reply is the client's retransmission's business (UDP).
@@ -106,6 +108,31 @@ size_t UdpTransport::ServePending(coap::Server& server, uint32_t now_ms) {
     }
   }
   return served;
+}
+
+void UdpTransport::Remember(uint64_t id, const sockaddr_storage& address, socklen_t length) {
+  Peer* slot = &peers_[0];
+  for (Peer& p : peers_) {
+    if (p.last_seen != 0 && p.id == id) {
+      slot = &p;
+      break;
+    }
+    if (p.last_seen < slot->last_seen) slot = &p;  // unused (0) or least recently seen
+  }
+  *slot = {id, address, length, ++datagrams_seen_};
+}
+
+Status UdpTransport::SendTo(uint64_t peer, std::span<const uint8_t> datagram) {
+  for (const Peer& p : peers_) {
+    if (p.last_seen == 0 || p.id != peer) continue;
+    if (::sendto(fd_, datagram.data(), datagram.size(), 0,
+                 reinterpret_cast<const sockaddr*>(&p.address), p.length) < 0) {
+      errno_ = errno;
+      return Status(ErrorCode::kUnavailable, "sendto failed");
+    }
+    return Status::Ok();
+  }
+  return Status(ErrorCode::kNotFound, "no recent datagram from this peer");
 }
 
 }  // namespace tc::port::posix

@@ -7,7 +7,8 @@
 // The port provides durable storage (ContainerStore), a log sink (LogRing, handed to the host
 // services as their LogSink) and, optionally, a wall clock for image expiry. A daemon or board
 // main builds the engine, the services and this object, calls Restore() once, Register()s it
-// with its coap::Server and then feeds datagrams to the server and steps the engine.
+// with its coap::Server and then feeds datagrams to the server, steps the engine and sends what
+// PollAnswers() returns (a stop is answered when the container has really stopped).
 #pragma once
 
 #include <cstddef>
@@ -61,6 +62,12 @@ class Management {
   // The last accepted operator sequence number (GET /status "seq").
   uint64_t sequence() const { return sequence_; }
 
+  // A stop command whose container went to `stopping` is answered separately (RFC 7252 §5.2.2)
+  // once it has left that state. Returns the next such answer, built by `server` into `buffer`
+  // (coap::kMaxReplySize bytes) with the peer to send it to, or nothing (an empty datagram).
+  // The port calls it after engine steps until it returns nothing.
+  coap::Outgoing PollAnswers(coap::Server& server, uint32_t now_ms, std::span<uint8_t> buffer);
+
  private:
   // What the engine does not remember about an installed container.
   struct Entry {
@@ -87,6 +94,15 @@ class Management {
     uint64_t peer = 0;
     size_t size = 0;
     uint8_t bytes[kMaxSignedRequest] = {};
+  };
+
+  // A stop whose answer waits until the container has left `stopping`.
+  struct PendingStop {
+    bool used = false;
+    coap::ExchangeId exchange = 0;
+    uint32_t id = 0;  // engine container id
+    image::Uid uid;
+    bool json = false;  // the request's Accept asked for JSON
   };
 
   // Resource handlers (coap::Handler); `self` is the Management.
@@ -120,6 +136,12 @@ class Management {
   void Config(const coap::Request& request, coap::Response& response);
   Status PersistSequence(uint64_t sequence);
 
+  // separate_answers.cc
+  // Defers the answer to a stop that left the container `stopping`; false when it must be
+  // answered at once (no free slot, or a block-wise request).
+  bool DeferStop(coap::Response& response, uint32_t id, std::string_view uid, bool json);
+  static void FillStopAnswer(void* context, coap::Response& response);
+
   // management.cc
   Entry* FindEntry(std::string_view uid);
   Entry* FreeEntry();
@@ -143,6 +165,7 @@ class Management {
   Upload upload_;
   std::optional<image::ImageVerifier> verifier_;
   SignedBody signed_body_;
+  PendingStop stops_[coap::kPendingExchanges];
   // Where GET answers are built (CBOR) before they are sent as CBOR or JSON.
   uint8_t scratch_[coap::kBodyCapacity] = {};
 };

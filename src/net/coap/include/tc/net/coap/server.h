@@ -4,7 +4,9 @@
 // and dispatched by method; /.well-known/core (RFC 6690) is generated from the registrations.
 // Responses are piggybacked on the ACK for CON requests and sent as NON for NON requests; bodies
 // longer than one block are served block-wise (RFC 7959 Block2) automatically, with an ETag; the
-// later blocks of a GET come from a snapshot of the representation block 0 was cut from.
+// later blocks of a GET come from a snapshot of the representation block 0 was cut from. A
+// handler may instead defer its answer (Response::Defer) and give it later with Complete(): a
+// separate response (RFC 7252 §5.2.2), retransmitted by Poll() until the client acknowledges it.
 #pragma once
 
 #include <cstddef>
@@ -17,6 +19,7 @@
 #include "tc/net/coap/block.h"
 #include "tc/net/coap/dedup_cache.h"
 #include "tc/net/coap/message.h"
+#include "tc/net/coap/pending_exchanges.h"
 
 namespace tc::coap {
 
@@ -31,6 +34,7 @@ inline constexpr size_t kBodyCapacity = TC_COAP_BODY_CAPACITY;
 inline constexpr uint8_t kServerMaxSzx = 4;
 inline constexpr size_t kMaxReplySize = 320;
 inline constexpr size_t kDedupEntries = 4;
+static_assert(kSeparateReplySize <= kMaxReplySize);
 // Resource::request_format value that accepts any (or no) Content-Format.
 inline constexpr uint16_t kAnyFormat = 0xFFFF;
 
@@ -42,11 +46,21 @@ struct Request {
   BlockOption block1;
 };
 
+class Server;
+
 // What a handler fills in: a code (default 2.05 Content), an optional Content-Format and the
 // body, written into the server's fixed body buffer.
 class Response {
  public:
   explicit Response(std::span<uint8_t> body_buffer) : buffer_(body_buffer) {}
+
+  // Answers later, with Server::Complete(id, ...): the server acknowledges a CON request with an
+  // empty ACK now (a NON request gets nothing) and ignores what else the handler fills in.
+  // kResourceExhausted when kPendingExchanges answers are already pending, kFailedPrecondition for
+  // a block-wise request (Block1/Block2) or a response not made by a server's Handle(): the
+  // handler must then answer at once.
+  Result<ExchangeId> Defer();
+  bool deferred() const { return deferred_; }
 
   void set_code(uint8_t code) { code_ = code; }
   uint8_t code() const { return code_; }
@@ -70,6 +84,13 @@ class Response {
   uint16_t content_format_ = 0;
   bool has_content_format_ = false;
   bool overflowed_ = false;
+  bool deferred_ = false;
+  // Set by Server::Handle so a handler can defer.
+  friend class Server;
+  Server* server_ = nullptr;
+  const Message* request_ = nullptr;
+  uint64_t peer_ = 0;
+  uint32_t now_ms_ = 0;
 };
 
 using Handler = void (*)(void* context, const Request& request, Response& response);
@@ -91,7 +112,9 @@ struct Resource {
 class Server {
  public:
   // `first_message_id` seeds the ids of NON responses (a random start per RFC 7252 §4.4).
-  explicit Server(uint16_t first_message_id = 0) : next_message_id_(first_message_id) {}
+  // It also seeds the randomised retransmission timeouts of separate responses.
+  explicit Server(uint16_t first_message_id = 0)
+      : pending_(0x9E3779B9u ^ first_message_id), next_message_id_(first_message_id) {}
 
   // kInvalidArgument for an empty path, a leading or doubled '/', or a missing handler;
   // kAlreadyExists for a path already registered; kResourceExhausted past kMaxResources.
@@ -104,13 +127,37 @@ class Server {
 
   // Handles one datagram from `peer` (an opaque id of the sender's address, for deduplication).
   // The reply is written into `reply_buffer` (kMaxReplySize bytes are always enough).
+  // A matching ACK or RST ends a separate response's retransmission (Outcome::status OK, no
+  // reply); one that matches nothing is dropped with kFailedPrecondition. A duplicate of a
+  // deferred request gets the empty ACK again (CON) or nothing (NON); its handler does not run.
   Outcome Handle(std::span<const uint8_t> datagram, uint64_t peer, uint32_t now_ms,
                  std::span<uint8_t> reply_buffer);
 
+  // Fills in the answer to a deferred request: `fill` gets a Response as a handler does (code,
+  // Content-Format, body; Defer is refused).
+  using Fill = void (*)(void* context, Response& response);
+  // Builds the separate response for exchange `id` into `buffer` (kMaxReplySize bytes are
+  // enough) and returns it with the peer to send it to: CON with a fresh message id and the
+  // request's token for a CON request (then retransmitted by Poll until acknowledged), NON for a
+  // NON request. A body over kSeparateBodyLimit (one block) is answered 5.00 instead. Errors:
+  // kNotFound for an id that is not pending (already completed, forgotten, never deferred),
+  // kInvalidArgument for a buffer below kMaxReplySize.
+  Result<Outgoing> Complete(ExchangeId id, uint32_t now_ms, Fill fill, void* context,
+                            std::span<uint8_t> buffer);
+  // The next separate response due for retransmission at `now_ms`, copied into `buffer`
+  // (kMaxReplySize bytes), or nothing (empty datagram). Call until it returns nothing.
+  Outgoing Poll(uint32_t now_ms, std::span<uint8_t> buffer);
+  // Milliseconds until Poll() has work (UINT32_MAX: none), so the caller can sleep until then.
+  uint32_t MsUntilPoll(uint32_t now_ms) const { return pending_.MsUntilDeadline(now_ms); }
+  // The separate-response table (counters: given up, reset by the client, forgotten).
+  const PendingExchanges& pending() const { return pending_; }
+
  private:
   const Resource* Match(const Message& message, bool& is_well_known) const;
-  Status Dispatch(const Message& message, uint64_t peer, std::span<uint8_t> reply_buffer,
-                  size_t& reply_size);
+  friend class Response;  // Response::Defer
+  Result<ExchangeId> Defer(const Message& request, uint64_t peer, uint32_t now_ms);
+  Status Dispatch(const Message& message, uint64_t peer, uint32_t now_ms,
+                  std::span<uint8_t> reply_buffer, size_t& reply_size);
   void WellKnownCore(Response& response) const;
 
   // The body of the last block-wise GET, still in body_, and what it answered.
@@ -129,6 +176,7 @@ class Server {
   FixedVector<Resource, kMaxResources> resources_;
   Snapshot snapshot_;
   DedupCache<kDedupEntries, kMaxReplySize> dedup_;
+  PendingExchanges pending_;
   Message message_;
   uint8_t body_[kBodyCapacity] = {};
   uint16_t next_message_id_;

@@ -1,11 +1,14 @@
 // The native device's management transport: one UDP socket bound to an address and port, whose
 // datagrams go to a coap::Server and whose replies go back to the sender. Non-blocking; the main
-// loop waits on fd() together with the signal pipe and the engine's next wake-up.
+// loop waits on fd() together with the signal pipe and the engine's next wake-up. It remembers
+// the addresses of recent peers, so a separate response (which the server names by peer id) can
+// be sent later with SendTo.
 #pragma once
 
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -44,10 +47,26 @@ class UdpTransport {
   // how many were read.
   size_t ServePending(coap::Server& server, uint32_t now_ms);
 
+  // Sends `datagram` to the peer with this id (one that sent a datagram recently). kNotFound for
+  // a peer not remembered; kUnavailable when sendto fails (error_number() has the errno).
+  Status SendTo(uint64_t peer, std::span<const uint8_t> datagram);
+
   // Datagrams the server rejected or dropped (malformed, RST, ...), for the summary.
   uint64_t rejected() const { return rejected_; }
 
  private:
+  // Peers remembered for SendTo: more than the server can have separate responses pending for.
+  static constexpr size_t kRememberedPeers = 16;
+  struct Peer {
+    uint64_t id = 0;
+    sockaddr_storage address{};
+    socklen_t length = 0;
+    uint64_t last_seen = 0;  // 0: unused
+  };
+  void Remember(uint64_t id, const sockaddr_storage& address, socklen_t length);
+
+  std::array<Peer, kRememberedPeers> peers_{};
+  uint64_t datagrams_seen_ = 0;
   int fd_ = -1;
   uint16_t port_ = 0;
   int errno_ = 0;
