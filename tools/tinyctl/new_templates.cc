@@ -66,14 +66,25 @@ constexpr std::string_view kWasiManifest = R"({
 )";
 
 constexpr std::string_view kEbpfSource =
-    R"(/* @UID@: a periodic eBPF container (clang -target bpf). The engine runs container_loop once
- * per schedule.period_us with r1/r2 = the container's memory (quotas.memory_limit bytes).
+    R"(/* @UID@: a periodic eBPF container (clang -target bpf). The engine calls tc_init once,
+ * container_loop every schedule.period_us and tc_stop on a graceful stop, each with r1/r2 = the
+ * container's memory (quotas.memory_limit bytes); all three share this object's globals.
  * Helpers are in tinycontainer.h (Femto-Containers numbers where they exist); each needs its
- * permission in manifest.json. eBPF containers have no init or stop entry. */
+ * permission in manifest.json. */
 #include "tinycontainer.h"
 #include "tinycontainer_text.h"
 
 enum { kCountKey = 1 };
+
+static tc_u32 activations;
+
+int tc_init(void* memory, unsigned long size) {
+  (void)memory;
+  (void)size;
+  static const char kHello[] = "@UID@ started";
+  (void)tc_log(kHello, sizeof kHello - 1);
+  return 0;
+}
 
 int container_loop(void* memory, unsigned long size) {
   (void)memory;
@@ -81,12 +92,20 @@ int container_loop(void* memory, unsigned long size) {
   tc_u32 count = 0;
   (void)tc_bpf_fetch_local(kCountKey, &count); /* stays 0 the first time (-2: no such key) */
   ++count;
-  (void)tc_bpf_store_local(kCountKey, count);
+  (void)tc_bpf_store_local(kCountKey, count); /* kept across restarts, unlike `activations` */
+  ++activations;
   char buffer[40];
   tc_line line = tc_line_init(buffer, sizeof buffer);
   tc_line_str(&line, "activation ");
   tc_line_u32(&line, count);
   (void)tc_line_log(&line);
+  return 0;
+}
+
+int tc_stop(void* memory, unsigned long size) {
+  (void)memory;
+  (void)size;
+  (void)tc_bpf_printf("stopped after %u activations\n", activations);
   return 0;
 }
 )";
@@ -95,7 +114,7 @@ constexpr std::string_view kEbpfManifest = R"({
   "uid": "@UID@",
   "version": 1,
   "runtime": "ebpf",
-  "entry": { "loop": "container_loop" },
+  "entry": { "init": "tc_init", "loop": "container_loop", "stop": "tc_stop" },
   "quotas": { "memory_limit": 64, "stack_bytes": 512, "kv_bytes": 16, "max_handles": 0 },
   "schedule": { "priority": 5, "period_us": "1s", "budget_us": "2ms" },
   "permissions": { "services": ["log", "kv"], "on_violation": "deny" }
