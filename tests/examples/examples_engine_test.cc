@@ -10,17 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "fake_runtime.h"
-#include "metered_runtime.h"
-#include "tc/ebpf/ebpf_runtime.h"
-#include "tc/engine/engine.h"
+#include "runtimes_fixture.h"
 #include "tc/manifest/manifest.h"
-#include "tc/services/channels.h"
 #include "tc/services/endpoints.h"
-#include "tc/services/host_services.h"
 #include "tc/services/memory_device_table.h"
-#include "tc/services/memory_kv_storage.h"
-#include "tc/wasm/wasm_runtime.h"
 #include "tinycontainer.h"
 
 namespace tc::examples {
@@ -28,8 +21,6 @@ namespace {
 
 using engine::DenialReason;
 using engine::State;
-using engine::testing::FakePort;
-using engine::testing::MeteredRuntime;
 
 // Every run gets at least one basic block's worth of fuel (metered_runtime.h says why).
 constexpr uint32_t kMinFuelPerRun = 256;
@@ -43,23 +34,9 @@ std::string ExampleFile(const std::string& name, const std::string& file) {
   return std::string(TC_EXAMPLES_BUILD_DIR) + "/" + name + "/" + file;
 }
 
-struct RecordingSink final : services::LogSink {
-  void Write(std::string_view uid, std::span<const uint8_t> text) override {
-    lines.push_back(std::string(uid) + ": " +
-                    std::string(reinterpret_cast<const char*>(text.data()), text.size()));
-  }
-  std::vector<std::string> lines;
-};
-
-class Examples : public ::testing::Test {
+class Examples : public services::testing::RuntimesFixture {
  protected:
-  Examples()
-      : metered_wasm_(wasm_, port_, kMinFuelPerRun),
-        metered_ebpf_(ebpf_, port_, kMinFuelPerRun),
-        engine_(port_, Registry(), std::span<uint8_t>(pool_.data(), pool_.size())),
-        services_({&sink_, &entropy_, &kv_}) {
-    port_.set_on_tick([this] { engine_.OnTick(); });
-    EXPECT_TRUE(services_.Register(engine_).ok());
+  Examples() : RuntimesFixture(kMinFuelPerRun) {
     EXPECT_TRUE(devices_.Add(image::DeviceClass::kSensor, 0).ok());
     EXPECT_TRUE(devices_.Add(image::DeviceClass::kLed, 0).ok());
     EXPECT_TRUE(endpoints_.Register(engine_).ok());
@@ -78,14 +55,7 @@ class Examples : public ::testing::Test {
     const std::string code_text = ReadText(ExampleFile(name, name + (ebpf ? ".o" : ".wasm")));
     EXPECT_FALSE(code_text.empty()) << name;
     codes_.emplace_back(code_text.begin(), code_text.end());
-    engine::InstallRequest request;
-    request.metadata = &metadata;
-    request.code = codes_.back();
-    auto id = engine_.Install(request);
-    EXPECT_TRUE(id.ok()) << name << ": " << id.status().message();
-    if (!id.ok()) return 0;
-    EXPECT_TRUE(engine_.Start(*id).ok());
-    return *id;
+    return InstallAndStart(metadata, codes_.back());
   }
 
   void Configure(uint32_t id, const std::string& json) {
@@ -98,15 +68,7 @@ class Examples : public ::testing::Test {
     EXPECT_TRUE(status.ok()) << status.message();
   }
 
-  void RunFor(uint64_t duration_us) {
-    const uint64_t until = port_.NowUs() + duration_us;
-    while (port_.NowUs() < until) {
-      const engine::StepResult r = engine_.Step();
-      if (r.ran) continue;
-      const uint64_t wake = std::min(r.next_wake_us, until);
-      port_.AdvanceNs(wake * 1000 > port_.now_ns() ? wake * 1000 - port_.now_ns() : 1000);
-    }
-  }
+  void RunFor(uint64_t duration_us) { RunUntil(port_.NowUs() + duration_us); }
 
   int CountLines(const std::string& line) const {
     return static_cast<int>(std::count(sink_.lines.begin(), sink_.lines.end(), line));
@@ -122,31 +84,9 @@ class Examples : public ::testing::Test {
     return reasons;
   }
 
-  const engine::Container& Get(uint32_t id) const { return *engine_.Find(id); }
-
-  FakePort port_;
-  wasm::WasmRuntime wasm_;
-  ebpf::EbpfRuntime ebpf_;
-  MeteredRuntime metered_wasm_;
-  MeteredRuntime metered_ebpf_;
-  runtime::RuntimeRegistry registry_;
-  std::vector<uint8_t> pool_ = std::vector<uint8_t>(engine::kMaxContainers * 96 * 1024 + 16);
   std::deque<std::vector<uint8_t>> codes_;  // the engine keeps spans into these
-  engine::Engine engine_;
-  RecordingSink sink_;
-  services::DeterministicEntropy entropy_{7};
-  services::MemoryKvStorage<8> kv_;
-  services::HostServices services_;
-  services::Channels channels_;
   services::MemoryDeviceTable devices_;
   services::Endpoints endpoints_{&channels_, &devices_};
-
- private:
-  runtime::RuntimeRegistry& Registry() {
-    EXPECT_TRUE(registry_.Register(metered_wasm_).ok());
-    EXPECT_TRUE(registry_.Register(metered_ebpf_).ok());
-    return registry_;
-  }
 };
 
 TEST_F(Examples, HelloLogsOncePerSecond) {

@@ -1,7 +1,7 @@
 // Containers drive the simulated devices of examples/boards/native.json through one engine with
 // the real wasm and eBPF runtimes (devices_wasm.c, devices_bpf.c): the board's snapshot shows an
 // LED toggled once per activation, the thermostat following the sine sensor, the TMP102 read
-// over I2C, and a revoked LED permission stopping the blinking.
+// over I2C, a Femto-style SAUL thermostat, and a revoked LED permission stopping the blinking.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -12,21 +12,14 @@
 #include <nlohmann/json.hpp>
 
 #include "endpoint_builders.h"
-#include "metered_runtime.h"
-#include "tc/ebpf/ebpf_runtime.h"
-#include "tc/engine/engine.h"
+#include "runtimes_fixture.h"
 #include "tc/port/posix/simulated_board.h"
 #include "tc/services/endpoints.h"
-#include "tc/services/host_services.h"
-#include "tc/services/memory_kv_storage.h"
 #include "tc/services/saul.h"
-#include "tc/wasm/wasm_runtime.h"
 
 namespace tc::services {
 namespace {
 
-using engine::testing::FakePort;
-using engine::testing::MeteredRuntime;
 using image::DeviceClass;
 using image::Service;
 using image::ServiceBit;
@@ -44,25 +37,11 @@ port::posix::BoardConfig NativeBoard() {
   return r.ok() ? *r.config : port::posix::BoardConfig{};
 }
 
-struct RecordingSink final : LogSink {
-  void Write(std::string_view, std::span<const uint8_t> text) override {
-    lines.emplace_back(reinterpret_cast<const char*>(text.data()), text.size());
-  }
-  std::vector<std::string> lines;
-};
-
 constexpr image::ServiceMask kDevices = ServiceBit(Service::kEndpoint) | ServiceBit(Service::kLog);
 
-class DevicesThroughTheEngine : public ::testing::Test {
+class DevicesThroughTheEngine : public testing::RuntimesFixture {
  protected:
-  DevicesThroughTheEngine()
-      : metered_wasm_(wasm_, port_),
-        metered_ebpf_(ebpf_, port_),
-        engine_(port_, Registry(), std::span<uint8_t>(pool_.data(), pool_.size())),
-        board_(NativeBoard(), [this] { return port_.NowUs(); }),
-        services_({&sink_, &entropy_, &kv_}) {
-    port_.set_on_tick([this] { engine_.OnTick(); });
-    EXPECT_TRUE(services_.Register(engine_).ok());
+  DevicesThroughTheEngine() : board_(NativeBoard(), [this] { return port_.NowUs(); }) {
     EXPECT_TRUE(endpoints_.Register(engine_).ok());
     EXPECT_TRUE(saul_.Register(engine_).ok());
   }
@@ -85,59 +64,18 @@ class DevicesThroughTheEngine : public ::testing::Test {
     return m;
   }
 
-  uint32_t Start(const image::ContainerMetadata& m, const std::vector<uint8_t>& code) {
-    engine::InstallRequest request;
-    request.metadata = &m;
-    request.code = code;
-    auto id = engine_.Install(request);
-    EXPECT_TRUE(id.ok()) << id.status().message();
-    if (!id.ok()) return 0;
-    EXPECT_TRUE(engine_.Start(*id).ok());
-    return *id;
-  }
-
-  void RunUntil(uint64_t time_us) {
-    while (port_.NowUs() < time_us) {
-      const engine::StepResult r = engine_.Step();
-      if (r.ran) continue;
-      const uint64_t until = r.next_wake_us < time_us ? r.next_wake_us : time_us;
-      port_.AdvanceNs(until * 1000 > port_.now_ns() ? until * 1000 - port_.now_ns() : 1000);
-    }
-  }
-
-  const engine::Container& Get(uint32_t id) const { return *engine_.Find(id); }
-
-  FakePort port_;
-  wasm::WasmRuntime wasm_;
-  ebpf::EbpfRuntime ebpf_;
-  MeteredRuntime metered_wasm_;
-  MeteredRuntime metered_ebpf_;
-  runtime::RuntimeRegistry registry_;
-  std::vector<uint8_t> pool_ = std::vector<uint8_t>(engine::kMaxContainers * 96 * 1024 + 16);
-  engine::Engine engine_;
   SimulatedBoard board_;
-  RecordingSink sink_;
-  DeterministicEntropy entropy_{7};
-  MemoryKvStorage<4> kv_;
-  HostServices services_;
-  Channels channels_;
   Endpoints endpoints_{&channels_, &board_};
   SaulHelpers saul_{&board_};
   const std::vector<uint8_t> wasm_module_ = ReadModule("devices.wasm");
-
- private:
-  runtime::RuntimeRegistry& Registry() {
-    EXPECT_TRUE(registry_.Register(metered_wasm_).ok());
-    EXPECT_TRUE(registry_.Register(metered_ebpf_).ok());
-    return registry_;
-  }
 };
 
 TEST_F(DevicesThroughTheEngine, ABlinkingContainerTogglesTheLedOncePerActivation) {
   ASSERT_FALSE(wasm_module_.empty());
-  const uint32_t id = Start(Metadata("blink", image::RuntimeKind::kWasm, "blink",
-                                     {DeviceEnd(1, DeviceClass::kLed, 0, engine::Direction::kOut)}),
-                            wasm_module_);
+  const uint32_t id =
+      InstallAndStart(Metadata("blink", image::RuntimeKind::kWasm, "blink",
+                               {DeviceEnd(1, DeviceClass::kLed, 0, engine::Direction::kOut)}),
+                      wasm_module_);
   RunUntil(10'000);
   EXPECT_EQ(Get(id).counters.activations, 10u);
   EXPECT_EQ(Get(id).counters.denials, 0u);
@@ -154,7 +92,7 @@ TEST_F(DevicesThroughTheEngine, RevokingTheLedStopsTheBlinking) {
   const image::ContainerMetadata m =
       Metadata("blink", image::RuntimeKind::kWasm, "blink",
                {DeviceEnd(1, DeviceClass::kLed, 0, engine::Direction::kOut)});
-  const uint32_t id = Start(m, wasm_module_);
+  const uint32_t id = InstallAndStart(m, wasm_module_);
   RunUntil(4'000);
   engine::ConfigUpdate update;
   update.uid = m.uid;
@@ -172,10 +110,11 @@ TEST_F(DevicesThroughTheEngine, RevokingTheLedStopsTheBlinking) {
 }
 
 TEST_F(DevicesThroughTheEngine, TheThermostatFollowsTheSineSensor) {
-  const uint32_t id = Start(Metadata("thermostat", image::RuntimeKind::kWasm, "thermostat",
-                                     {DeviceEnd(2, DeviceClass::kSensor, 0, engine::Direction::kIn),
-                                      DeviceEnd(3, DeviceClass::kLed, 1, engine::Direction::kOut)}),
-                            wasm_module_);
+  const uint32_t id =
+      InstallAndStart(Metadata("thermostat", image::RuntimeKind::kWasm, "thermostat",
+                               {DeviceEnd(2, DeviceClass::kSensor, 0, engine::Direction::kIn),
+                                DeviceEnd(3, DeviceClass::kLed, 1, engine::Direction::kOut)}),
+                      wasm_module_);
   // The sensor's sine (20..30 degrees, 10 s) rises during its first half period.
   RunUntil(3'000);
   port::posix::BoardSnapshot s = board_.Snapshot();
@@ -195,13 +134,13 @@ TEST_F(DevicesThroughTheEngine, TheThermostatFollowsTheSineSensor) {
 
 TEST_F(DevicesThroughTheEngine, AContainerReadsTheTmp102OverI2c) {
   const uint32_t id =
-      Start(Metadata("thermo.i2c", image::RuntimeKind::kWasm, "tmp102",
-                     {DeviceEnd(4, DeviceClass::kI2c, 0x48, engine::Direction::kBoth)}),
-            wasm_module_);
+      InstallAndStart(Metadata("thermo.i2c", image::RuntimeKind::kWasm, "tmp102",
+                               {DeviceEnd(4, DeviceClass::kI2c, 0x48, engine::Direction::kBoth)}),
+                      wasm_module_);
   RunUntil(1'000);
   // native.json's TMP102 ramps from 18 degrees; the register has 1/16 degree steps.
   ASSERT_EQ(sink_.lines.size(), 1u);
-  EXPECT_EQ(sink_.lines[0], "tmp102 18000");
+  EXPECT_EQ(sink_.lines[0], "thermo.i2c: tmp102 18000");
   EXPECT_EQ(Get(id).counters.denials, 0u);
   EXPECT_EQ(board_.Snapshot().i2c[0].reads, 1u);
 }
@@ -210,10 +149,10 @@ TEST_F(DevicesThroughTheEngine, AnEbpfContainerDrivesTheRelayFromTheSensor) {
   const std::vector<uint8_t> object = ReadModule("devices_bpf.o");
   ASSERT_FALSE(object.empty());
   const uint32_t id =
-      Start(Metadata("relay", image::RuntimeKind::kEbpf, "run",
-                     {DeviceEnd(1, DeviceClass::kSensor, 0, engine::Direction::kIn),
-                      DeviceEnd(2, DeviceClass::kGpio, 4, engine::Direction::kOut)}),
-            object);
+      InstallAndStart(Metadata("relay", image::RuntimeKind::kEbpf, "run",
+                               {DeviceEnd(1, DeviceClass::kSensor, 0, engine::Direction::kIn),
+                                DeviceEnd(2, DeviceClass::kGpio, 4, engine::Direction::kOut)}),
+                      object);
   RunUntil(2'000);
   EXPECT_EQ(Get(id).counters.activations, 2u);
   EXPECT_EQ(Get(id).counters.denials, 0u);
@@ -227,10 +166,11 @@ TEST_F(DevicesThroughTheEngine, AnEbpfContainerDrivesTheRelayFromTheSensor) {
 
 TEST_F(DevicesThroughTheEngine, AFemtoStyleSaulContainerFollowsTheSineSensor) {
   const std::vector<uint8_t> object = ReadModule("devices_bpf.o");
-  const uint32_t id = Start(Metadata("saul", image::RuntimeKind::kEbpf, "saul_thermostat",
-                                     {DeviceEnd(2, DeviceClass::kSensor, 0, engine::Direction::kIn),
-                                      DeviceEnd(3, DeviceClass::kLed, 1, engine::Direction::kOut)}),
-                            object);
+  const uint32_t id =
+      InstallAndStart(Metadata("saul", image::RuntimeKind::kEbpf, "saul_thermostat",
+                               {DeviceEnd(2, DeviceClass::kSensor, 0, engine::Direction::kIn),
+                                DeviceEnd(3, DeviceClass::kLed, 1, engine::Direction::kOut)}),
+                      object);
   RunUntil(3'000);
   port::posix::BoardSnapshot s = board_.Snapshot();
   EXPECT_EQ(Get(id).counters.activations, 3u);
@@ -246,9 +186,10 @@ TEST_F(DevicesThroughTheEngine, AFemtoStyleSaulContainerFollowsTheSineSensor) {
 }
 
 TEST_F(DevicesThroughTheEngine, ADeviceTheBoardLacksAnswersNoDevice) {
-  const uint32_t id = Start(Metadata("blink", image::RuntimeKind::kWasm, "blink",
-                                     {DeviceEnd(1, DeviceClass::kLed, 7, engine::Direction::kOut)}),
-                            wasm_module_);
+  const uint32_t id =
+      InstallAndStart(Metadata("blink", image::RuntimeKind::kWasm, "blink",
+                               {DeviceEnd(1, DeviceClass::kLed, 7, engine::Direction::kOut)}),
+                      wasm_module_);
   RunUntil(1'000);
   EXPECT_EQ(Get(id).state, engine::State::kStopped);
   EXPECT_EQ(Get(id).exit_code, kGuestNoDevice);

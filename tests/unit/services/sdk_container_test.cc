@@ -5,28 +5,19 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-
 #include <fstream>
 #include <iterator>
 #include <string>
 #include <vector>
 
 #include "endpoint_builders.h"
-#include "metered_runtime.h"
-#include "tc/ebpf/ebpf_runtime.h"
-#include "tc/engine/engine.h"
-#include "tc/services/channels.h"
+#include "runtimes_fixture.h"
 #include "tc/services/endpoints.h"
-#include "tc/services/host_services.h"
-#include "tc/services/memory_kv_storage.h"
-#include "tc/wasm/wasm_runtime.h"
 #include "tinycontainer.h"
 
 namespace tc::services {
 namespace {
 
-using engine::testing::FakePort;
-using engine::testing::MeteredRuntime;
 using image::Service;
 using image::ServiceBit;
 using testing::ChannelEnd;
@@ -36,25 +27,9 @@ std::vector<uint8_t> ReadModule(const char* name) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-struct RecordingSink final : LogSink {
-  void Write(std::string_view uid, std::span<const uint8_t> text) override {
-    lines.push_back(std::string(uid) + ": " +
-                    std::string(reinterpret_cast<const char*>(text.data()), text.size()));
-  }
-  std::vector<std::string> lines;
-};
-
-class SdkContainers : public ::testing::Test {
+class SdkContainers : public testing::RuntimesFixture {
  protected:
-  SdkContainers()
-      : metered_wasm_(wasm_, port_),
-        metered_ebpf_(ebpf_, port_),
-        engine_(port_, Registry(), std::span<uint8_t>(pool_.data(), pool_.size())),
-        services_({&sink_, &entropy_, &kv_}) {
-    port_.set_on_tick([this] { engine_.OnTick(); });
-    EXPECT_TRUE(services_.Register(engine_).ok());
-    EXPECT_TRUE(endpoints_.Register(engine_).ok());
-  }
+  SdkContainers() { EXPECT_TRUE(endpoints_.Register(engine_).ok()); }
 
   uint32_t Start(const char* uid, image::RuntimeKind kind, const char* loop,
                  const std::vector<uint8_t>& code, image::ServiceMask services,
@@ -72,23 +47,7 @@ class SdkContainers : public ::testing::Test {
     m.quotas.max_handles = 2;
     for (const engine::Endpoint& e : endpoints)
       EXPECT_TRUE(m.permissions.endpoints.push_back(e).ok());
-    engine::InstallRequest request;
-    request.metadata = &m;
-    request.code = code;
-    auto id = engine_.Install(request);
-    EXPECT_TRUE(id.ok()) << id.status().message();
-    if (!id.ok()) return 0;
-    EXPECT_TRUE(engine_.Start(*id).ok());
-    return *id;
-  }
-
-  void RunUntil(uint64_t time_us) {
-    while (port_.NowUs() < time_us) {
-      const engine::StepResult r = engine_.Step();
-      if (r.ran) continue;
-      const uint64_t until = r.next_wake_us < time_us ? r.next_wake_us : time_us;
-      port_.AdvanceNs(until * 1000 > port_.now_ns() ? until * 1000 - port_.now_ns() : 1000);
-    }
+    return InstallAndStart(m, code);
   }
 
   uint32_t StoredCount(std::string_view uid) {
@@ -100,29 +59,7 @@ class SdkContainers : public ::testing::Test {
            uint32_t{bytes[3]} << 24;
   }
 
-  const engine::Container& Get(uint32_t id) const { return *engine_.Find(id); }
-
-  FakePort port_;
-  wasm::WasmRuntime wasm_;
-  ebpf::EbpfRuntime ebpf_;
-  MeteredRuntime metered_wasm_;
-  MeteredRuntime metered_ebpf_;
-  runtime::RuntimeRegistry registry_;
-  std::vector<uint8_t> pool_ = std::vector<uint8_t>(engine::kMaxContainers * 96 * 1024 + 16);
-  engine::Engine engine_;
-  RecordingSink sink_;
-  DeterministicEntropy entropy_{7};
-  MemoryKvStorage<8> kv_;
-  HostServices services_;
-  Channels channels_;
   Endpoints endpoints_{&channels_, nullptr};
-
- private:
-  runtime::RuntimeRegistry& Registry() {
-    EXPECT_TRUE(registry_.Register(metered_wasm_).ok());
-    EXPECT_TRUE(registry_.Register(metered_ebpf_).ok());
-    return registry_;
-  }
 };
 
 constexpr image::ServiceMask kLogAndKv = ServiceBit(Service::kLog) | ServiceBit(Service::kKv);
